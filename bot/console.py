@@ -1,0 +1,105 @@
+"""The terminal coach: the same engine and wording as Telegram, with numbered choices.
+
+Reviewers who cannot code run a dialogue with one command and see exactly what Telegram
+users will see; buttons become numbers, commands stay the same.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+
+from dialogues import callbacks
+from dialogues.engine import Engine
+from dialogues.events import (
+    Cancel,
+    Event,
+    GoBack,
+    ShowHelp,
+    ShowHome,
+    ShowMenu,
+    StartDialogue,
+    TextInput,
+)
+from dialogues.outputs import Button, EditMessage, Message, Notice, Output
+from dialogues.session import Session
+
+QUIT_WORDS = ("/quit", "/exit", "/q")
+HINT = "(Type a number to tap a button, or your answer. /back, /cancel, /menu, /help, /quit)"
+
+
+class ConsoleCoach:
+    """A read-print loop around `Engine`, keeping the one session in memory."""
+
+    def __init__(self, engine: Engine, read: Callable[[str], str] = input,
+                 write: Callable[[str], None] = print, width: int = 78) -> None:
+        self.engine = engine
+        self.read = read
+        self.write = write
+        self.width = width
+        self.session: Session | None = None
+        self.buttons: list[Button] = []
+
+    def run(self, dialogue_id: str | None = None) -> None:
+        first: Event = StartDialogue(dialogue_id) if dialogue_id else ShowHome()
+        self.apply(first)
+        self.write(HINT)
+        while True:
+            try:
+                line = self.read("> ")
+            except (EOFError, KeyboardInterrupt):
+                self.write("")
+                return
+            if line.strip().lower() in QUIT_WORDS:
+                return
+            event = self.parse(line)
+            if event is not None:
+                self.apply(event)
+
+    def parse(self, line: str) -> Event | None:
+        """A typed line as an event: a button number, a command, or a free-text answer."""
+        stripped = line.strip()
+        if stripped.isdigit() and self.buttons:
+            index = int(stripped) - 1
+            if not 0 <= index < len(self.buttons):
+                self.write(f"(There is no button {stripped}: choose 1 to {len(self.buttons)}.)")
+                return None
+            event = callbacks.decode(self.buttons[index].data)
+            if event is None:
+                self.write("(That button only works on Telegram.)")
+            return event
+        command, _, argument = stripped.partition(" ")
+        commands: dict[str, Event] = {
+            "/back": GoBack(), "/cancel": Cancel(), "/menu": ShowMenu(), "/help": ShowHelp(),
+        }
+        if command == "/start":
+            return StartDialogue(argument.strip()) if argument.strip() else ShowHome()
+        if command in commands:
+            return commands[command]
+        return TextInput(line)
+
+    def apply(self, event: Event) -> None:
+        result = self.engine.handle(self.session, event)
+        self.session = result.session
+        self.show(result.outputs)
+
+    def show(self, outputs: list[Output]) -> None:
+        for output in outputs:
+            if isinstance(output, Notice):
+                self.write(f"  ({output.text})")
+            elif isinstance(output, EditMessage):
+                self._message(output.message)
+            else:
+                self._message(output)
+
+    def _message(self, message: Message) -> None:
+        self.write("")
+        if message.title:
+            self.write(message.title.upper())
+            self.write("=" * min(len(message.title), self.width))
+        for paragraph in message.text.split("\n"):
+            wrapped = textwrap.wrap(paragraph, self.width) or [""]
+            self.write("\n".join(wrapped))
+        self.buttons = [b for row in message.buttons for b in row if b.data]
+        for number, button in enumerate(self.buttons, start=1):
+            self.write(f"  {number}. {button.label}")

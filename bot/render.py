@@ -1,0 +1,119 @@
+"""Engine outputs to Telegram calls: HTML escaping, 4,096-character splits, answered callbacks.
+
+Every piece of text is escaped here, in one place, so neither content writers nor users can
+inject markup; every callback query is answered exactly once, even when sending fails.
+"""
+
+from __future__ import annotations
+
+import html
+
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+)
+from telegram.constants import MessageLimit, ParseMode
+from telegram.error import BadRequest
+
+from dialogues.outputs import EditMessage, Keyboard, Message, Notice, Output
+
+TOAST_LIMIT = 200  # Telegram shows at most 200 characters in a callback answer
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(b.label, url=b.url) if b.url
+         else InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+        for row in buttons
+    ])
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Cut plain text into pieces whose *escaped* length fits `limit`, at paragraph or line
+    breaks where possible, so no piece breaks an HTML entity."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
+        if len(html.escape(candidate, quote=False)) <= limit:
+            current = candidate
+            continue
+        if current:
+            pieces.append(current)
+        current = ""
+        while len(html.escape(line, quote=False)) > limit:
+            cut = limit
+            while len(html.escape(line[:cut], quote=False)) > limit:
+                cut -= 1
+            space = line.rfind(" ", 0, cut)
+            cut = space if space > limit // 2 else cut
+            pieces.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        current = line
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
+
+
+def to_html(message: Message) -> list[str]:
+    """The message as one or more HTML texts, each within Telegram's limit."""
+    title = f"<b>{html.escape(message.title, quote=False)}</b>\n\n" if message.title else ""
+    limit = MessageLimit.MAX_TEXT_LENGTH
+    chunks = split_text(message.text, limit - len(title))
+    return [(title if i == 0 else "") + html.escape(c, quote=False) for i, c in enumerate(chunks)]
+
+
+async def send_message(bot: Bot, chat_id: int, message: Message) -> None:
+    chunks = to_html(message)
+    for index, chunk in enumerate(chunks):
+        last = index == len(chunks) - 1
+        await bot.send_message(
+            chat_id, chunk, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
+            reply_markup=keyboard(message.buttons) if last else None,
+        )
+
+
+async def edit_message(bot: Bot, chat_id: int, query: CallbackQuery | None,
+                       message: Message) -> None:
+    """Edit the pressed message in place; fall back to a new message when that is impossible."""
+    chunks = to_html(message)
+    target = query.message if query is not None else None
+    if target is None or len(chunks) > 1:
+        await send_message(bot, chat_id, message)
+        return
+    try:
+        await bot.edit_message_text(
+            chunks[0], chat_id=chat_id, message_id=target.message_id,
+            parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
+            reply_markup=keyboard(message.buttons),
+        )
+    except BadRequest as error:
+        if "not modified" in str(error).lower():
+            return
+        await send_message(bot, chat_id, message)
+
+
+async def deliver(bot: Bot, chat_id: int, outputs: list[Output],
+                  query: CallbackQuery | None = None) -> None:
+    """Show `outputs` in the chat, answering the callback query (if any) exactly once."""
+    answered = query is None
+    try:
+        for output in outputs:
+            if isinstance(output, Notice) and not answered:
+                answered = True
+                await query.answer(output.text[:TOAST_LIMIT])  # type: ignore[union-attr]
+            elif isinstance(output, Notice):
+                await send_message(bot, chat_id, Message(output.text))
+            elif isinstance(output, EditMessage):
+                await edit_message(bot, chat_id, query, output.message)
+            else:
+                await send_message(bot, chat_id, output)
+    finally:
+        if not answered:
+            await query.answer()  # type: ignore[union-attr]

@@ -1,0 +1,228 @@
+"""The Telegram front end: one small async callback per user action, all registered in
+`build_application`. Callbacks translate updates into engine events; `CoachBot.run` loads the
+chat's session, applies the event, stores the new session *before* replying, then renders.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import render
+from bot.concurrency import PerChatUpdateProcessor
+from bot.logsafe import who
+from bot.settings import Settings
+from bot.store import SessionStore
+from dialogues import callbacks
+from dialogues.engine import Engine
+from dialogues.events import (
+    Cancel,
+    Event,
+    GoBack,
+    Resume,
+    ShowHelp,
+    ShowHome,
+    ShowMenu,
+    StartDialogue,
+    TextInput,
+)
+from dialogues.outputs import Button, Message, Notice
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("start", "menu", "help", "back", "cancel", "forget")
+PRIVATE = filters.ChatType.PRIVATE
+# Telegram never sends longer messages; we cap anyway so hostile input costs nothing.
+MAX_INPUT = 10_000
+
+
+class CoachBot:
+    """Holds the engine and the store; every handler goes through `run`."""
+
+    def __init__(self, engine: Engine, store: SessionStore, locale: str = "en") -> None:
+        self.engine = engine
+        self.store = store
+        self.locale = locale
+
+    def ui(self, key: str, **fields: Any) -> str:
+        return self.engine.library.locale(self.locale).ui[key].format(**fields)
+
+    async def run(self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event) -> None:
+        """Apply `event` for this chat: load, handle, save (before replying), render."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
+        started = time.perf_counter()
+        query = update.callback_query
+        stored = self.store.load(chat.id)
+        if update.update_id <= stored.last_update_id:
+            # Telegram delivered this update again (we crashed before confirming it): it was
+            # already applied, so only show where the person is now.
+            event = Resume()
+        locale = user.language_code if user.language_code else self.locale
+        result = self.engine.handle(stored.session, event, locale)
+        self.store.save(chat.id, user.id, result.session, update.update_id)
+        await render.deliver(context.bot, chat.id, result.outputs, query)
+        log.info(
+            "event=%s user=%s step=%s ms=%.1f", type(event).__name__, who(user.id),
+            result.session.state if result.session else "-",
+            (time.perf_counter() - started) * 1000,
+        )
+
+    # --- commands (private chats) ------------------------------------------------------------
+
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Show the introduction and menu, or open the dialogue named in a deep link."""
+        argument = context.args[0] if context.args else ""
+        event = StartDialogue(argument[:64]) if argument else ShowHome()
+        await self.run(update, context, event)
+
+    async def menu(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Show the menu of guided dialogues."""
+        await self.run(update, context, ShowMenu())
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Explain what the coach does and its commands."""
+        await self.run(update, context, ShowHelp())
+
+    async def back(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Go back to the previous step actually visited."""
+        await self.run(update, context, GoBack())
+
+    async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stop the current dialogue and delete its answers."""
+        await self.run(update, context, Cancel())
+
+    async def forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Delete every row held about this person, and say what was deleted."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
+        held = self.store.forget_user(user.id)
+        text = (self.ui("forgotten", what=self.ui("forgotten_session")) if held
+                else self.ui("forgotten_nothing"))
+        log.info("event=Forget user=%s rows=%d", who(user.id), held)
+        await render.deliver(context.bot, chat.id, [Message(text)])
+
+    async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Say the command is unknown and point to /help."""
+        assert update.effective_message is not None and update.effective_chat is not None
+        command = (update.effective_message.text or "").split()[0].split("@")[0][:32]
+        await render.deliver(context.bot, update.effective_chat.id,
+                             [Message(self.ui("unknown_command", command=command))])
+
+    # --- messages and buttons ----------------------------------------------------------------
+
+    async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Use typed text as the answer to the current step."""
+        message = update.effective_message
+        assert message is not None
+        await self.run(update, context, TextInput((message.text or "")[:MAX_INPUT + 1]))
+
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Apply a button press; stale or forged buttons are answered and never applied."""
+        query = update.callback_query
+        assert query is not None
+        event = callbacks.decode(query.data)
+        chat = update.effective_chat
+        if chat is not None and chat.type != chat.PRIVATE:
+            await self.open_private(update, context)
+            return
+        if event is None or chat is None:
+            await query.answer(self.ui("unusable_button")[: render.TOAST_LIMIT])
+            return
+        await self.run(update, context, event)
+
+    async def edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Explain that edits are not used; the earlier answer stands."""
+        assert update.effective_chat is not None
+        await render.deliver(context.bot, update.effective_chat.id,
+                             [Message(self.ui("edited_message"))])
+
+    async def unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer photos, stickers, voice and the like with what the coach can read."""
+        assert update.effective_chat is not None
+        await render.deliver(context.bot, update.effective_chat.id,
+                             [Message(self.ui("unsupported_message"))])
+
+    async def open_private(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """In a group, offer a deep link that continues the dialogue in a private chat."""
+        chat = update.effective_chat
+        assert chat is not None
+        argument = context.args[0] if context.args else ""
+        dialogue = argument if argument in self.engine.dialogue_titles(self.locale) else ""
+        url = f"https://t.me/{context.bot.username}"
+        url += f"?start={dialogue}" if dialogue else "?start"
+        message = Message(self.ui("group_private_only"),
+                          ((Button(self.ui("button_open_private"), url=url),),))
+        if update.callback_query is not None:
+            await render.deliver(context.bot, chat.id, [Notice(self.ui("group_private_only"))],
+                                 update.callback_query)
+            return
+        await render.deliver(context.bot, chat.id, [message])
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the failure (never message text) and tell the person something useful."""
+        error = context.error
+        chat_id = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
+        log.error("error=%s chat=%s", type(error).__name__, who(chat_id),
+                  exc_info=(type(error), error, error.__traceback__) if error else None)
+        if not isinstance(update, Update) or chat_id is None:
+            return
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer()
+            await render.deliver(context.bot, chat_id, [Message(self.ui("error"))])
+        except Exception as failure:
+            log.warning("could not report an error to the chat: %s", type(failure).__name__)
+
+    async def register_commands(self, application: Application) -> None:
+        """Show the commands in Telegram's command menu (at start-up)."""
+        await application.bot.set_my_commands(
+            [BotCommand(name, self.ui(f"command_{name}")) for name in COMMANDS]
+        )
+
+
+def build_application(settings: Settings, engine: Engine, store: SessionStore,
+                      rate_limit: bool = True,
+                      builder: ApplicationBuilder | None = None) -> Application:
+    """The whole Telegram bot. `builder` lets tests and benchmarks swap the transport."""
+    if builder is None:
+        builder = Application.builder().token(settings.token or "").base_url(settings.api_base_url)
+    coach = CoachBot(engine, store, settings.locale)
+    builder = builder.concurrent_updates(PerChatUpdateProcessor(64)).post_init(
+        coach.register_commands)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    application.bot_data["coach"] = coach
+
+    group = ~PRIVATE
+    for name in ("start", "menu", "help"):
+        application.add_handler(CommandHandler(name, coach.open_private, filters=group))
+    application.add_handler(CommandHandler("start", coach.start, filters=PRIVATE))
+    application.add_handler(CommandHandler("menu", coach.menu, filters=PRIVATE))
+    application.add_handler(CommandHandler("help", coach.help, filters=PRIVATE))
+    application.add_handler(CommandHandler("back", coach.back, filters=PRIVATE))
+    application.add_handler(CommandHandler("cancel", coach.cancel, filters=PRIVATE))
+    application.add_handler(CommandHandler("forget", coach.forget, filters=PRIVATE))
+    application.add_handler(CallbackQueryHandler(coach.button))
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED & PRIVATE, coach.edited))
+    application.add_handler(MessageHandler(filters.COMMAND & PRIVATE, coach.unknown_command))
+    application.add_handler(MessageHandler(filters.TEXT & PRIVATE, coach.text))
+    application.add_handler(MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, coach.unsupported))
+    application.add_error_handler(coach.on_error)
+    return application

@@ -1,0 +1,59 @@
+"""Callback data: short, versioned and checked, so stale and forged buttons are recognised.
+
+Format (at most 64 bytes, Telegram's limit): ``1<action>|<dialogue>|<step>|<option>|<turn>``
+for step buttons (turn in base 36), ``1m|<dialogue>`` to start a dialogue, ``1h`` for the
+menu and ``1v`` to resume. Anything else decodes to None and is never applied.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dialogues.events import Action, Event, Press, Resume, ShowMenu, StartDialogue
+
+VERSION = "1"
+TURN_MODULUS = 36**6  # turns wrap at six base-36 digits
+_ID = r"[a-z][a-z0-9_]{0,19}"
+_STEP_BUTTON = re.compile(
+    rf"^{VERSION}([{''.join(a.value for a in Action)}])\|({_ID})\|({_ID})\|([a-z0-9_]{{0,12}})"
+    r"\|([0-9a-z]{1,6})$"
+)
+_START = re.compile(rf"^{VERSION}m\|({_ID})$")
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+        if number == 0:
+            return out
+
+
+def step_button(action: Action, dialogue_id: str, step_id: str, turn: int, option: str = "") -> str:
+    return f"{VERSION}{action.value}|{dialogue_id}|{step_id}|{option}|{_base36(turn % TURN_MODULUS)}"
+
+
+def start_button(dialogue_id: str) -> str:
+    return f"{VERSION}m|{dialogue_id}"
+
+
+MENU = f"{VERSION}h"
+RESUME = f"{VERSION}v"
+
+
+def decode(data: str | None) -> Event | None:
+    """The event a button stands for, or None for malformed or forged data."""
+    if not data or len(data) > 64:
+        return None
+    if data == MENU:
+        return ShowMenu()
+    if data == RESUME:
+        return Resume()
+    if match := _START.match(data):
+        return StartDialogue(match.group(1))
+    if match := _STEP_BUTTON.match(data):
+        action, dialogue_id, step_id, option, turn = match.groups()
+        return Press(Action(action), dialogue_id, step_id, option, int(turn, 36))
+    return None

@@ -1,0 +1,306 @@
+"""The coach: ``(session, event) -> (session, outputs)``, pure and shared by every front end.
+
+No I/O and no Telegram here: the Telegram bot and the terminal coach both call `Engine.handle`
+and render what it returns, so a reviewer previewing a dialogue in a terminal sees exactly the
+wording Telegram users see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from dialogues import callbacks
+from dialogues.events import (
+    Action,
+    Cancel,
+    Event,
+    GoBack,
+    Press,
+    Resume,
+    ShowHelp,
+    ShowHome,
+    ShowMenu,
+    StartDialogue,
+    TextInput,
+)
+from dialogues.machine import BACK, DialogueMachine
+from dialogues.model import Dialogue, Library, Locale, Step, StepKind
+from dialogues.outputs import Button, EditMessage, Keyboard, Message, Notice, Output
+from dialogues.session import Answer, Session
+from dialogues.templates import render_summary
+
+
+@dataclass(frozen=True)
+class Result:
+    """The session after an event (None: no dialogue in progress) and what to show."""
+
+    session: Session | None
+    outputs: list[Output] = field(default_factory=list)
+
+
+class Engine:
+    """Runs every dialogue of a `Library`; one `DialogueMachine` per dialogue and locale."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self._machines = {
+            (code, dialogue.id): DialogueMachine(dialogue)
+            for code, locale in library.locales.items()
+            for dialogue in locale.dialogues.values()
+        }
+
+    # --- entry point ------------------------------------------------------------------------
+
+    def handle(self, session: Session | None, event: Event, locale: str | None = None) -> Result:
+        """Apply one event; never raises for anything a user can send."""
+        lang = self.library.locale(session.locale if session else locale)
+        if session is not None and self._dialogue(session) is None:
+            session = None  # its dialogue no longer exists in this content
+        match event:
+            case ShowHome():
+                return Result(session, [self._home(lang, session)])
+            case ShowMenu():
+                return Result(session, [self._menu(lang, session)])
+            case ShowHelp():
+                return Result(session, [Message(lang.ui["help"])])
+            case StartDialogue(dialogue_id):
+                return self._start(lang, session, dialogue_id)
+            case Resume():
+                if session is None or session.finished:
+                    return Result(session, [self._menu(lang, session)])
+                return Result(session, [self._view(lang, session)])
+            case Press():
+                return self._press(lang, session, event)
+            case TextInput(text):
+                return self._text(lang, session, text)
+            case GoBack():
+                if session is None or session.finished:
+                    return Result(session, [Message(lang.ui["no_dialogue"]), self._menu(lang, None)])
+                return self._back(lang, session)
+            case Cancel():
+                if session is None:
+                    return Result(None, [Message(lang.ui["nothing_to_cancel"]),
+                                         self._menu(lang, None)])
+                return Result(None, [Message(lang.ui["cancelled"]), self._menu(lang, None)])
+        raise TypeError(f"unknown event {event!r}")  # pragma: no cover - exhaustive match
+
+    def dialogue_titles(self, locale: str | None = None) -> dict[str, str]:
+        return {d.id: d.title for d in self.library.locale(locale).dialogues.values()}
+
+    # --- home and menu ----------------------------------------------------------------------
+
+    def _home(self, lang: Locale, session: Session | None) -> Message:
+        menu = self._menu(lang, session)
+        text = f"{lang.ui['intro']}\n\n{lang.ui['privacy_notice']}\n\n{menu.text}"
+        return Message(text, menu.buttons)
+
+    def _menu(self, lang: Locale, session: Session | None) -> Message:
+        lines = [lang.ui["menu_prompt"]]
+        buttons: list[tuple[Button, ...]] = []
+        current = self._dialogue(session) if session and not session.finished else None
+        if current is not None:
+            label = lang.ui["resume_button"].format(title=current.title)
+            buttons.append((Button(label, callbacks.RESUME),))
+        for audience in ("frontline", "leadership"):
+            group = [d for d in lang.dialogues.values() if d.audience == audience]
+            if not group:
+                continue
+            lines.append("")
+            lines.append(lang.ui[f"menu_group_{audience}"])
+            for dialogue in group:
+                lines.append(lang.ui["menu_entry"].format(
+                    title=dialogue.title, duration=dialogue.duration,
+                    description=dialogue.description))
+                buttons.append((Button(dialogue.title, callbacks.start_button(dialogue.id)),))
+        return Message("\n".join(lines), tuple(buttons))
+
+    def _start(self, lang: Locale, session: Session | None, dialogue_id: str) -> Result:
+        dialogue = lang.dialogues.get(dialogue_id)
+        if dialogue is None:
+            notice = Message(lang.ui["unknown_dialogue"].format(name=dialogue_id[:40]))
+            return Result(session, [notice, self._menu(lang, session)])
+        outputs: list[Output] = []
+        previous = self._dialogue(session) if session and not session.finished else None
+        if previous is not None and session is not None and session.history:
+            outputs.append(Message(lang.ui["replaced_dialogue"].format(title=previous.title)))
+        fresh = Session(
+            dialogue_id=dialogue.id,
+            state=dialogue.start,
+            content_version=self.library.version,
+            locale=lang.code,
+            turn=(session.turn + 1) if session else 0,
+        )
+        outputs.append(self._view(lang, fresh))
+        return Result(fresh, outputs)
+
+    # --- buttons ----------------------------------------------------------------------------
+
+    def _press(self, lang: Locale, session: Session | None, press: Press) -> Result:
+        if session is None or session.finished:
+            return Result(session, [Notice(lang.ui["stale_button"]), self._menu(lang, session)])
+        if (press.dialogue_id != session.dialogue_id or press.step_id != session.state
+                or press.turn != session.turn % callbacks.TURN_MODULUS):
+            return Result(session, [Notice(lang.ui["stale_button"]), self._view(lang, session)])
+        step = self._step(session)
+        match press.action:
+            case Action.CONTINUE if step.kind is StepKind.INFO:
+                return self._advance(lang, session, "next", None)
+            case Action.CHOOSE if step.kind in (StepKind.CHOICE, StepKind.YESNO):
+                if step.option(press.option_id) is None:
+                    return Result(session, [Notice(lang.ui["unusable_button"])])
+                return self._advance(lang, session, f"choose_{press.option_id}", press.option_id)
+            case Action.TOGGLE if step.kind is StepKind.CHECKLIST:
+                if step.option(press.option_id) is None:
+                    return Result(session, [Notice(lang.ui["unusable_button"])])
+                ticked = set(session.draft) ^ {press.option_id}
+                draft = tuple(o.id for o in step.options if o.id in ticked)
+                updated = replace(session, draft=draft)
+                return Result(updated, [EditMessage(self._view(lang, updated))])
+            case Action.DONE if step.kind is StepKind.CHECKLIST:
+                if len(session.draft) < step.min:
+                    return Result(session, [Notice(lang.ui["min_ticks"].format(min=step.min))])
+                return self._advance(lang, session, "next", session.draft)
+            case Action.SKIP if step.optional:
+                return self._advance(lang, session, "skip", None)
+            case Action.BACK:
+                return self._back(lang, session)
+        return Result(session, [Notice(lang.ui["unusable_button"])])
+
+    # --- typed text -------------------------------------------------------------------------
+
+    def _text(self, lang: Locale, session: Session | None, text: str) -> Result:
+        if session is None or session.finished:
+            return Result(session, [self._menu_with(lang, session, lang.ui["no_dialogue"])])
+        step = self._step(session)
+        if step.kind is not StepKind.TEXT:
+            return Result(session, [Message(lang.ui["use_buttons"]), self._view(lang, session)])
+        answer = text.strip()
+        if not answer:
+            return Result(session, [Message(lang.ui["empty_text"])])
+        if len(answer) > step.max_length:
+            refusal = lang.ui["too_long"].format(length=f"{len(answer):,}",
+                                                 limit=f"{step.max_length:,}")
+            return Result(session, [Message(refusal)])
+        return self._advance(lang, session, "next", answer)
+
+    # --- moving -----------------------------------------------------------------------------
+
+    def _advance(self, lang: Locale, session: Session, trigger: str, answer: Answer) -> Result:
+        machine = self._machines[(lang.code, session.dialogue_id)]
+        target = machine.fire(session.state, trigger)
+        if target is None:
+            return Result(session, [Notice(lang.ui["unusable_button"])])
+        answers = {**session.answers, session.state: answer}
+        history = (*session.history, session.state)
+        dialogue = self._dialogue(session)
+        assert dialogue is not None
+        arrived = dialogue.step(target)
+        moved = session.moved(
+            state=target, answers=answers, history=history,
+            draft=self._ticked(answers.get(target)) if arrived.kind is StepKind.CHECKLIST else (),
+            finished=arrived.kind is StepKind.SUMMARY,
+        )
+        if moved.finished:
+            return Result(moved, self._summary(lang, dialogue, arrived, moved))
+        return Result(moved, [self._view(lang, moved)])
+
+    def _back(self, lang: Locale, session: Session) -> Result:
+        if not session.history:
+            return Result(session, [Notice(lang.ui["at_first_step"]), self._view(lang, session)])
+        previous = session.history[-1]
+        machine = self._machines[(lang.code, session.dialogue_id)]
+        if machine.fire(session.state, BACK, to=previous) is None:
+            return Result(session, [Notice(lang.ui["unusable_button"])])
+        dialogue = self._dialogue(session)
+        assert dialogue is not None
+        kind = dialogue.step(previous).kind
+        moved = session.moved(
+            state=previous, history=session.history[:-1],
+            draft=self._ticked(session.answers.get(previous)) if kind is StepKind.CHECKLIST else (),
+        )
+        return Result(moved, [self._view(lang, moved)])
+
+    # --- showing a step ---------------------------------------------------------------------
+
+    def _view(self, lang: Locale, session: Session) -> Message:
+        """The current step as a message with its buttons (the same on every front end)."""
+        dialogue = self._dialogue(session)
+        assert dialogue is not None
+        step = dialogue.step(session.state)
+        ui = lang.ui
+
+        def button(label: str, action: Action, option: str = "") -> Button:
+            data = callbacks.step_button(action, dialogue.id, step.id, session.turn, option)
+            return Button(label, data)
+
+        rows: list[tuple[Button, ...]] = []
+        text = step.text
+        earlier = session.answers.get(step.id)
+        if step.kind is StepKind.INFO:
+            rows.append((button(ui["button_continue"], Action.CONTINUE),))
+        elif step.kind is StepKind.TEXT:
+            if isinstance(earlier, str):
+                text += "\n\n" + ui["earlier_answer"].format(answer=earlier)
+            text += "\n\n" + ui["text_hint"].format(limit=f"{step.max_length:,}")
+        elif step.kind is StepKind.CHOICE:
+            rows.extend((button(o.label, Action.CHOOSE, o.id),) for o in step.options)
+        elif step.kind is StepKind.YESNO:
+            rows.append((button(ui["button_yes"], Action.CHOOSE, "yes"),
+                         button(ui["button_no"], Action.CHOOSE, "no")))
+        elif step.kind is StepKind.CHECKLIST:
+            for option in step.options:
+                mark = ui["tick_on"] if option.id in session.draft else ui["tick_off"]
+                rows.append((button(f"{mark} {option.label}", Action.TOGGLE, option.id),))
+            rows.append((button(ui["button_done"], Action.DONE),))
+        navigation: list[Button] = []
+        if session.history:
+            navigation.append(button(ui["button_back"], Action.BACK))
+        if step.optional:
+            navigation.append(button(ui["button_skip"], Action.SKIP))
+        if navigation:
+            rows.append(tuple(navigation))
+        title = dialogue.title if not session.history else ""
+        return Message(text, tuple(rows), title)
+
+    def _summary(self, lang: Locale, dialogue: Dialogue, step: Step,
+                 session: Session) -> list[Output]:
+        walked = set(session.history)
+        answers = {k: v for k, v in session.answers.items() if k in walked}
+        body = render_summary(step, dialogue, answers, lang.ui)
+        sources = dict.fromkeys(step.source or dialogue.source)
+        cited = "\n".join(f"• {self.library.sections[s]} [{s}]" for s in sources)
+        parts = [body]
+        if step.next_step:
+            parts.append(f"{lang.ui['summary_next_step']}: {step.next_step}")
+        parts.append(f"{lang.ui['summary_sources']}\n{cited}")
+        parts.append(lang.ui["summary_done"])
+        buttons: Keyboard = (
+            (Button(lang.ui["button_start_again"], callbacks.start_button(dialogue.id)),
+             Button(lang.ui["button_menu"], callbacks.MENU)),
+        )
+        return [Message("\n\n".join(parts), buttons, step.title)]
+
+    def _menu_with(self, lang: Locale, session: Session | None, lead: str) -> Message:
+        menu = self._menu(lang, session)
+        return Message(f"{lead}\n\n{menu.text}", menu.buttons)
+
+    # --- lookups ----------------------------------------------------------------------------
+
+    def _dialogue(self, session: Session | None) -> Dialogue | None:
+        if session is None:
+            return None
+        dialogue = self.library.locale(session.locale).dialogues.get(session.dialogue_id)
+        if dialogue is None or session.state not in dialogue.steps:
+            return None
+        return dialogue
+
+    def _step(self, session: Session) -> Step:
+        dialogue = self._dialogue(session)
+        assert dialogue is not None
+        return dialogue.step(session.state)
+
+    @staticmethod
+    def _ticked(answer: Answer) -> tuple[str, ...]:
+        return answer if isinstance(answer, tuple) else ()
+
+

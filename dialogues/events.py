@@ -1,0 +1,75 @@
+"""What a person can do, as seen by the engine: typed events, free of any front end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Action(Enum):
+    """Button actions on a dialogue step; the value is the code carried in callback data."""
+
+    CHOOSE = "c"
+    TOGGLE = "t"
+    DONE = "d"
+    CONTINUE = "n"
+    SKIP = "s"
+    BACK = "b"
+
+
+@dataclass(frozen=True)
+class ShowHome:
+    """/start with no argument: introduction, privacy notice and menu."""
+
+
+@dataclass(frozen=True)
+class ShowMenu:
+    """/menu, or the Menu button."""
+
+
+@dataclass(frozen=True)
+class ShowHelp:
+    """/help."""
+
+
+@dataclass(frozen=True)
+class StartDialogue:
+    """A menu button, a deep link (/start <id>) or "Start again"."""
+
+    dialogue_id: str
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Show the step the person is on (the "Continue" button in the menu)."""
+
+
+@dataclass(frozen=True)
+class Press:
+    """A button on a dialogue step; stale unless dialogue, step and turn match the session."""
+
+    action: Action
+    dialogue_id: str
+    step_id: str
+    option_id: str
+    turn: int
+
+
+@dataclass(frozen=True)
+class TextInput:
+    text: str
+
+
+@dataclass(frozen=True)
+class GoBack:
+    """/back."""
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """/cancel."""
+
+
+Event = (
+    ShowHome | ShowMenu | ShowHelp | StartDialogue | Resume | Press | TextInput | GoBack | Cancel
+)

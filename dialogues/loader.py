@@ -1,0 +1,429 @@
+"""Load a content directory into a checked `Library`, or report every problem in it.
+
+Definition mistakes fail here, when the bot or `coachbot check` starts, never when a user
+reaches the step: unknown keys and ids, missing wording, branches to steps that do not exist,
+unreachable steps, paths that never reach a summary, and template fields naming unknown answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from pathlib import Path
+
+from dialogues.model import (
+    OPTION_KINDS,
+    SKIPPED,
+    Dialogue,
+    Library,
+    Locale,
+    Note,
+    Option,
+    Step,
+    StepKind,
+)
+from dialogues.problems import ContentError, Mark, Problems, did_you_mean
+from dialogues.schema import Reader
+from dialogues.templates import FIELD
+from dialogues.uistrings import UI_FIELDS
+from dialogues.yamlsource import Mapping, Node, Scalar, Sequence, read_yaml
+
+DIALOGUE_ID_MAX = 20
+STEP_ID_MAX = 20
+OPTION_ID_MAX = 12
+LABEL_MAX = 40
+TEXT_MAX = 3000
+MAX_LENGTH_LIMIT = 2000
+AUDIENCES = ("frontline", "leadership")
+TEMPLATE_KINDS = ("answer", "unticked")
+
+_STEP_KEYS: dict[StepKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    StepKind.INFO: (("id", "kind", "text", "source"), ("next",)),
+    StepKind.TEXT: (("id", "kind", "text", "source"), ("next", "optional", "max_length")),
+    StepKind.CHOICE: (("id", "kind", "text", "source", "options"), ("next", "optional")),
+    StepKind.CHECKLIST: (("id", "kind", "text", "source", "options"), ("next", "optional", "min")),
+    StepKind.YESNO: (("id", "kind", "text", "source"), ("next", "optional", "yes", "no")),
+    StepKind.SUMMARY: (("id", "kind", "title", "text", "source"), ("notes", "next_step")),
+}
+
+
+def _display_path(file: Path, root: Path) -> str:
+    try:
+        return str(Path(root.name) / file.relative_to(root))
+    except ValueError:
+        return str(file)
+
+
+def load_sections(root: Path, problems: Problems) -> dict[str, str]:
+    """Section ids of the guidelines (content/sections.yaml), the vocabulary of `source:`."""
+    file = root / "sections.yaml"
+    shown = _display_path(file, root)
+    if not file.exists():
+        problems.error(Mark(shown), "missing: copy shared/guidelines/sections.yaml here")
+        return {}
+    reader = Reader(problems)
+    top = reader.mapping(read_yaml(file, problems, shown), "sections.yaml", ("sections",))
+    sections = reader.mapping(top.get("sections") if top else None, "'sections'")
+    if sections is None:
+        return {}
+    return {key: (reader.text(value, f"section '{key}'") or key)
+            for key, (_mark, value) in sections.entries.items()}
+
+
+def load_ui(file: Path, shown: str, problems: Problems) -> dict[str, str]:
+    """Interface strings, each checked for the fields it may fill in."""
+    reader = Reader(problems)
+    top = reader.mapping(read_yaml(file, problems, shown), "ui.yaml")
+    if top is None:
+        return {}
+    ui: dict[str, str] = {}
+    for key, (key_mark, node) in top.entries.items():
+        if key not in UI_FIELDS:
+            problems.error(key_mark, f"unknown interface string '{key}'{did_you_mean(key, UI_FIELDS)}")
+            continue
+        value = reader.text(node, f"'{key}'")
+        if value is None:
+            continue
+        allowed = UI_FIELDS[key]
+        for _literal, name, _spec, _conv in string.Formatter().parse(value):
+            if name is not None and name not in allowed:
+                can_use = ", ".join(f"{{{f}}}" for f in sorted(allowed)) or "no fields"
+                problems.error(
+                    node.mark,
+                    f"'{{{name}}}' is not a field '{key}' can fill in{did_you_mean(name, allowed)}"
+                    f" — this message can use {can_use} (write {{{{ and }}}} for a literal brace)",
+                )
+        ui[key] = value
+    for key in sorted(set(UI_FIELDS) - set(ui) - {k for k in top.entries}):
+        problems.error(Mark(shown, 1, 1), f"missing interface string '{key}:' — add it")
+    return ui
+
+
+class _DialogueReader:
+    """Reads one dialogue file; all checks that need the whole dialogue run in `finish`."""
+
+    def __init__(self, sections: dict[str, str], problems: Problems) -> None:
+        self.incomplete = False  # a step could not be read: checks of the whole graph wait
+        self.sections = sections
+        self.problems = problems
+        self.reader = Reader(problems)
+
+    def read(self, root: Node | None, file_id: str) -> Dialogue | None:
+        r = self.reader
+        top = r.mapping(
+            root, "the dialogue",
+            ("id", "title", "description", "audience", "duration", "source", "steps"),
+            ("start",),
+        )
+        if top is None:
+            return None
+        dialogue_id = r.identifier(top.get("id"), "dialogue id", DIALOGUE_ID_MAX)
+        if dialogue_id and dialogue_id != file_id:
+            r.error(top.get("id").mark,  # type: ignore[union-attr]
+                    f"dialogue id '{dialogue_id}' should match its file name '{file_id}.yaml' "
+                    f"— write 'id: {file_id}' or rename the file")
+        what = f"dialogue '{dialogue_id or file_id}'"
+        title = r.text(top.get("title"), "'title'", 80)
+        description = r.text(top.get("description"), "'description'", 200)
+        audience = r.one_of(top.get("audience"), "'audience'", AUDIENCES)
+        duration = r.text(top.get("duration"), "'duration'", 60)
+        source = r.sources(top.get("source"), what, self.sections)
+        steps = self._steps(top.get("steps"))
+        if not steps:
+            if top.get("steps") is not None:
+                r.error(top.key_mark("steps"), f"{what} has no steps — add at least a summary")
+            return None
+        start_node = top.get("start")
+        start = r.text(start_node, "'start'") if start_node else next(iter(steps))
+        if start is not None and start not in steps:
+            r.error(start_node.mark,  # type: ignore[union-attr]
+                    f"'start' names a step that does not exist: '{start}'"
+                    f"{did_you_mean(start, steps)}")
+            start = None
+        if None in (dialogue_id, title, description, audience, duration, start):
+            return None
+        dialogue = Dialogue(
+            id=dialogue_id, title=title, description=description, audience=audience,  # type: ignore[arg-type]
+            duration=duration, source=source, start=start, steps=steps,  # type: ignore[arg-type]
+            mark=top.mark,
+        )
+        if not self.incomplete:
+            self._check_graph(dialogue)
+            self._check_summaries(dialogue)
+        return dialogue
+
+    def _steps(self, node: Node | None) -> dict[str, Step]:
+        steps: dict[str, Step] = {}
+        items = self.reader.sequence(node, "'steps'")
+        ids_in_order = [self._peek_id(item) for item in items]
+        for index, item in enumerate(items):
+            following = next((i for i in ids_in_order[index + 1:] if i), None)
+            step = self._step(item, following)
+            if step is None:
+                continue
+            if step.id in steps:
+                self.reader.error(step.mark, f"step id '{step.id}' is used twice — rename one")
+                continue
+            steps[step.id] = step
+        return steps
+
+    @staticmethod
+    def _peek_id(node: Node) -> str | None:
+        if isinstance(node, Mapping) and isinstance(node.get("id"), Scalar):
+            return node.get("id").value.strip()  # type: ignore[union-attr]
+        return None
+
+    def _step(self, node: Node, following: str | None) -> Step | None:
+        r = self.reader
+        if not isinstance(node, Mapping):
+            r.error(node.mark, "each step should be a block of 'key: value' lines under '- '")
+            self.incomplete = True
+            return None
+        kind_name = r.one_of(node.get("kind"), "step 'kind'", [k.value for k in StepKind])
+        if node.get("kind") is None:
+            r.error(node.mark, "step is missing 'kind:' — one of: "
+                    + ", ".join(k.value for k in StepKind))
+        if kind_name is None:
+            self.incomplete = True
+            return None
+        kind = StepKind(kind_name)
+        required, optional = _STEP_KEYS[kind]
+        r.mapping(node, f"a {kind.value} step", required, optional)
+        # After a reported mistake in the id or the wording, carry on with what was written,
+        # so one mistake is reported once instead of again by every step that names this one.
+        step_id = r.identifier(node.get("id"), "step id", STEP_ID_MAX) or self._peek_id(node)
+        what = f"step '{step_id}'"
+        text = r.text(node.get("text"), f"'text' of {what}", TEXT_MAX) or ""
+        source = r.sources(node.get("source"), what, self.sections)
+        if step_id is None:
+            self.incomplete = True
+            return None
+        explicit_next = r.text(node.get("next"), f"'next' of {what}") if node.get("next") else None
+        fields: dict[str, object] = {
+            "next": explicit_next or following,
+            "optional": r.flag(node.get("optional"), f"'optional' of {what}"),
+        }
+        if kind in (StepKind.CHOICE, StepKind.CHECKLIST):
+            fields["options"] = self._options(node.get("options"), what, kind)
+        if kind is StepKind.YESNO:
+            fields["options"] = (
+                Option("yes", "", r.text(node.get("yes"), f"'yes' of {what}")),
+                Option("no", "", r.text(node.get("no"), f"'no' of {what}")),
+            )
+        if kind is StepKind.TEXT and node.get("max_length") is not None:
+            fields["max_length"] = r.integer(
+                node.get("max_length"), f"'max_length' of {what}", 1, MAX_LENGTH_LIMIT) or 500
+        if kind is StepKind.CHECKLIST and node.get("min") is not None:
+            fields["min"] = r.integer(node.get("min"), f"'min' of {what}", 0, 20) or 0
+        if kind is StepKind.SUMMARY:
+            fields = {
+                "title": r.text(node.get("title"), f"'title' of {what}", 80) or "",
+                "notes": self._notes(node.get("notes"), what),
+                "next_step": r.text(node.get("next_step"), f"'next_step' of {what}") or "",
+            }
+        return Step(id=step_id, kind=kind, text=text, source=source,
+                    mark=node.mark, **fields)  # type: ignore[arg-type]
+
+    def _options(self, node: Node | None, what: str, kind: StepKind) -> tuple[Option, ...]:
+        r = self.reader
+        options: list[Option] = []
+        for item in r.sequence(node, f"'options' of {what}"):
+            optional = ("next",) if kind is StepKind.CHOICE else ()
+            entry = r.mapping(item, f"an option of {what}", ("id", "label"), optional)
+            if entry is None:
+                continue
+            option_id = r.identifier(entry.get("id"), "option id", OPTION_ID_MAX)
+            label = r.text(entry.get("label"), f"option label in {what}", LABEL_MAX)
+            target = r.text(entry.get("next"), "'next' of an option") if entry.get("next") else None
+            if option_id is None or label is None:
+                continue
+            if option_id == SKIPPED:
+                r.error(entry.get("id").mark,  # type: ignore[union-attr]
+                        f"'{SKIPPED}' is reserved for skipped steps — choose another option id")
+                continue
+            if any(o.id == option_id for o in options):
+                r.error(entry.get("id").mark,  # type: ignore[union-attr]
+                        f"option id '{option_id}' is used twice in {what} — rename one")
+                continue
+            options.append(Option(option_id, label, target))
+        if isinstance(node, Sequence) and not options:
+            r.error(node.mark, f"{what} needs at least one option")
+        return tuple(options)
+
+    def _notes(self, node: Node | None, what: str) -> tuple[Note, ...]:
+        r = self.reader
+        notes: list[Note] = []
+        for item in r.sequence(node, f"'notes' of {what}"):
+            entry = r.mapping(item, f"a note of {what}", ("when", "text"))
+            if entry is None:
+                continue
+            text = r.text(entry.get("text"), f"note text in {what}", TEXT_MAX)
+            when_map = r.mapping(entry.get("when"), "'when' of a note")
+            if text is None or when_map is None:
+                continue
+            when = {step: frozenset(r.text_list(value, f"'when: {step}'"))
+                    for step, (_m, value) in when_map.entries.items()}
+            marks = {step: key_mark for step, (key_mark, _v) in when_map.entries.items()}
+            notes.append(Note(when, text, marks))
+        return tuple(notes)
+
+    def _check_graph(self, dialogue: Dialogue) -> None:
+        """Branch targets exist, every step is reachable, and every path can reach a summary."""
+        steps = dialogue.steps
+        broken = False
+        for step in steps.values():
+            if step.kind is not StepKind.SUMMARY and step.next is None:
+                broken = True
+                self.reader.error(
+                    step.mark,
+                    f"step '{step.id}' is the last step but not a summary — add 'next:' "
+                    "naming the step that follows, or end the dialogue with a summary step",
+                )
+                continue
+            branches = [step.next] + [o.next for o in step.options]
+            for target in filter(None, branches):
+                if target not in steps:
+                    broken = True
+                    self.reader.error(
+                        step.mark,
+                        f"step '{step.id}' leads to a step that does not exist: '{target}'"
+                        f"{did_you_mean(target, steps)}",
+                    )
+        if broken:
+            return
+        graph = {s.id: set(s.targets().values()) for s in steps.values()}
+        reachable = _reach(graph, dialogue.start)
+        for step in steps.values():
+            if step.id not in reachable:
+                self.reader.error(
+                    step.mark,
+                    f"step '{step.id}' can never be reached — point a 'next:' or an option's "
+                    "'next:' to it, or delete it",
+                )
+        summaries = {s.id for s in steps.values() if s.kind is StepKind.SUMMARY}
+        for step in steps.values():
+            if step.id in reachable and not (_reach(graph, step.id) & summaries):
+                self.reader.error(
+                    step.mark,
+                    f"from step '{step.id}' there is no way to reach a summary — one of the "
+                    "steps after it must lead on to the summary",
+                )
+
+    def _check_summaries(self, dialogue: Dialogue) -> None:
+        for step in dialogue.steps.values():
+            if step.kind is not StepKind.SUMMARY:
+                continue
+            self._check_template(step.text, step, dialogue)
+            for note in step.notes:
+                self._check_template(note.text, step, dialogue)
+                self._check_when(note, step, dialogue)
+
+    def _check_template(self, text: str, summary: Step, dialogue: Dialogue) -> None:
+        for match in FIELD.finditer(text):
+            kind, _, step_id = match.group(1).partition(":")
+            kind, step_id = kind.strip(), step_id.strip()
+            field = match.group(0)
+            if kind not in TEMPLATE_KINDS or not step_id:
+                self.reader.error(
+                    summary.mark,
+                    f"'{field}' in summary '{summary.id}' is not a template field — write "
+                    "{answer:<step id>} or {unticked:<step id>}" + did_you_mean(kind, TEMPLATE_KINDS),
+                )
+            elif step_id not in dialogue.steps:
+                self.reader.error(
+                    summary.mark,
+                    f"'{field}' in summary '{summary.id}' names a step that does not exist: "
+                    f"'{step_id}'{did_you_mean(step_id, dialogue.steps)}",
+                )
+            elif kind == "unticked" and dialogue.steps[step_id].kind is not StepKind.CHECKLIST:
+                self.reader.error(
+                    summary.mark,
+                    f"'{field}' only works with a checklist step; '{step_id}' is a "
+                    f"{dialogue.steps[step_id].kind.value} step — use {{answer:{step_id}}}",
+                )
+
+    def _check_when(self, note: Note, summary: Step, dialogue: Dialogue) -> None:
+        for step_id, option_ids in note.when.items():
+            mark = note.marks.get(step_id, summary.mark)
+            step = dialogue.steps.get(step_id)
+            if step is None:
+                self.reader.error(mark, f"'when' names a step that does not exist: '{step_id}'"
+                                        f"{did_you_mean(step_id, dialogue.steps)}")
+                continue
+            valid = {o.id for o in step.options} | ({SKIPPED} if step.optional else set())
+            if step.kind not in OPTION_KINDS and not step.optional:
+                self.reader.error(mark, f"'when' can only test choice, checklist, yes/no or "
+                                        f"optional steps; '{step_id}' is a {step.kind.value} step")
+                continue
+            for option_id in sorted(option_ids - valid):
+                hint = did_you_mean(option_id, valid) or f" (its options: {', '.join(sorted(valid))})"
+                self.reader.error(mark, f"step '{step_id}' has no option '{option_id}'{hint}")
+
+
+def _reach(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen, todo = {start}, [start]
+    while todo:
+        for target in graph.get(todo.pop(), ()):
+            if target in graph and target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
+
+
+def load_dialogue(file: Path, shown: str, sections: dict[str, str],
+                  problems: Problems) -> Dialogue | None:
+    reader = _DialogueReader(sections, problems)
+    return reader.read(read_yaml(file, problems, shown), file.stem)
+
+
+def _content_version(root: Path) -> str:
+    digest = hashlib.sha256()
+    for file in sorted(root.rglob("*.yaml")):
+        digest.update(str(file.relative_to(root)).encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def load_locale(root: Path, code: str, sections: dict[str, str], problems: Problems) -> Locale:
+    folder = root / code
+    dialogues: dict[str, Dialogue] = {}
+    for file in sorted((folder / "dialogues").glob("*.y*ml")):
+        shown = _display_path(file, root)
+        if file.suffix != ".yaml":
+            problems.error(Mark(shown), "content files end in '.yaml' — rename the file")
+            continue
+        dialogue = load_dialogue(file, shown, sections, problems)
+        if dialogue is not None:
+            dialogues[dialogue.id] = dialogue
+    ui_file = folder / "ui.yaml"
+    ui = load_ui(ui_file, _display_path(ui_file, root), problems) if ui_file.exists() else {}
+    if not ui_file.exists():
+        problems.error(Mark(_display_path(ui_file, root)), "missing interface strings file")
+    ordered = dict(sorted(dialogues.items(), key=lambda kv: (kv[1].audience, kv[1].title)))
+    return Locale(code, ordered, ui)
+
+
+def check_library(root: Path) -> tuple[Library | None, Problems]:
+    """Load everything under `root`, returning the library (if usable) and every finding."""
+    problems = Problems()
+    root = Path(root)
+    if not root.is_dir():
+        problems.error(Mark(str(root)), "no such content folder — give the path to 'content'")
+        return None, problems
+    sections = load_sections(root, problems)
+    codes = sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "ui.yaml").exists())
+    if "en" not in codes:
+        problems.error(Mark(str(root / "en")), "the English content (en/ui.yaml) is missing")
+        return None, problems
+    locales = {code: load_locale(root, code, sections, problems) for code in codes}
+    if problems.errors:
+        return None, problems
+    return Library(sections, locales, _content_version(root)), problems
+
+
+def load_library(root: Path) -> Library:
+    """The checked library; raises `ContentError` listing every problem when it is unusable."""
+    library, problems = check_library(root)
+    if library is None:
+        raise ContentError(problems)
+    return library

@@ -1,0 +1,111 @@
+"""The content, as loaded and validated: plain immutable data, no YAML and no Telegram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from dialogues.problems import Mark
+
+
+class StepKind(Enum):
+    INFO = "info"
+    TEXT = "text"
+    CHOICE = "choice"
+    CHECKLIST = "checklist"
+    YESNO = "yesno"
+    SUMMARY = "summary"
+
+
+# Step kinds whose answer is one or more option ids (and so can be used in `when:`).
+OPTION_KINDS = frozenset({StepKind.CHOICE, StepKind.CHECKLIST, StepKind.YESNO})
+SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: str
+    next: str | None = None
+
+
+@dataclass(frozen=True)
+class Note:
+    """A summary paragraph shown only when one of its conditions holds."""
+
+    when: dict[str, frozenset[str]]
+    text: str
+    marks: dict[str, Mark]  # where each step of `when` is named, for error messages
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    kind: StepKind
+    text: str
+    source: tuple[str, ...]
+    mark: Mark
+    next: str | None = None
+    options: tuple[Option, ...] = ()
+    optional: bool = False
+    max_length: int = 500
+    min: int = 0
+    title: str = ""
+    notes: tuple[Note, ...] = ()
+    next_step: str = ""
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+    def targets(self) -> dict[str, str]:
+        """Every trigger that leaves this step, and the step it leads to."""
+        if self.kind is StepKind.SUMMARY:
+            return {}
+        assert self.next is not None, "the loader resolves a default next for every step"
+        moves: dict[str, str] = {}
+        if self.kind in (StepKind.CHOICE, StepKind.YESNO):
+            for option in self.options:
+                moves[f"choose_{option.id}"] = option.next or self.next
+        else:
+            moves["next"] = self.next
+        if self.optional:
+            moves["skip"] = self.next
+        return moves
+
+
+@dataclass(frozen=True)
+class Dialogue:
+    id: str
+    title: str
+    description: str
+    audience: str
+    duration: str
+    source: tuple[str, ...]
+    start: str
+    steps: dict[str, Step]
+    mark: Mark
+
+    def step(self, step_id: str) -> Step:
+        return self.steps[step_id]
+
+
+@dataclass(frozen=True)
+class Locale:
+    """Everything one language needs: dialogues in menu order, and interface strings."""
+
+    code: str
+    dialogues: dict[str, Dialogue]
+    ui: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Library:
+    """All content of one content directory, for every locale; loaded and checked once."""
+
+    sections: dict[str, str]
+    locales: dict[str, Locale]
+    version: str
+    default_locale: str = "en"
+
+    def locale(self, code: str | None) -> Locale:
+        return self.locales.get(code or "", self.locales[self.default_locale])

@@ -1,0 +1,43 @@
+"""What the engine asks a front end to show; Telegram and the terminal render the same outputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button: `data` is callback data (see `callbacks`); `url` makes it a link instead."""
+
+    label: str
+    data: str = ""
+    url: str = ""
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message to send. `title` is shown in bold above the plain-text body."""
+
+    text: str
+    buttons: Keyboard = ()
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class EditMessage:
+    """Replace the message whose button was pressed (checklists tick in place)."""
+
+    message: Message
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A short note answering a button press (a toast on Telegram), with no new message."""
+
+    text: str
+
+
+Output = Message | EditMessage | Notice

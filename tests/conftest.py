@@ -1,0 +1,35 @@
+"""Shared fixtures: the shipped content, an engine over it, and small content folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dialogues.engine import Engine
+from dialogues.loader import load_library
+from dialogues.model import Library
+
+REPO = Path(__file__).resolve().parent.parent
+CONTENT = REPO / "content"
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    return load_library(CONTENT)
+
+
+@pytest.fixture(scope="session")
+def engine(library: Library) -> Engine:
+    return Engine(library)
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped sections and English interface strings, no dialogues."""
+    root = tmp_path / "content"
+    (root / "en" / "dialogues").mkdir(parents=True)
+    shutil.copy(CONTENT / "sections.yaml", root / "sections.yaml")
+    shutil.copy(CONTENT / "en" / "ui.yaml", root / "en" / "ui.yaml")
+    return root
