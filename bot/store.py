@@ -13,6 +13,8 @@ import logging
 import os
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,17 +23,19 @@ from dialogues.session import InvalidSession, Session
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE sessions (
-        chat_id INTEGER PRIMARY KEY,
-        user_id INTEGER NOT NULL,
-        data TEXT,
-        last_update_id INTEGER NOT NULL DEFAULT 0,
-        updated_at INTEGER NOT NULL
-    );
-    CREATE INDEX sessions_user ON sessions(user_id);
-    """,
+# Named schema changes, applied once each, in this order. Add new ones at the end; never edit
+# one that has shipped (a database that already ran it would not see the change).
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    ("sessions", """
+        CREATE TABLE sessions (
+            chat_id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            data TEXT,
+            last_update_id INTEGER NOT NULL DEFAULT 0,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX sessions_user ON sessions(user_id);
+    """),
 )
 
 
@@ -57,19 +61,32 @@ class SessionStore:
         self._migrate()
 
     def _migrate(self) -> None:
-        self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        row = self._db.execute("SELECT MAX(version) FROM schema_version").fetchone()
-        current = row[0] or 0
-        for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
+        self._db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)")
+        done = {row[0] for row in self._db.execute("SELECT name FROM schema_migrations")}
+        for name, script in MIGRATIONS:
+            if name in done:
+                continue
+            with self.transaction() as db:
                 for statement in filter(str.strip, script.split(";")):
-                    self._db.execute(statement)
-                self._db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+                    db.execute(statement)
+                db.execute("INSERT INTO schema_migrations (name) VALUES (?)", (name,))
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE … COMMIT, rolled back on any error), for
+        features that keep their own tables in the same database."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The connection, in autocommit mode: each statement outside `transaction` commits."""
+        return self._db
 
     def load(self, chat_id: int) -> Stored:
         row = self._db.execute(
