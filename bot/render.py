@@ -7,6 +7,7 @@ inject markup; every callback query is answered exactly once, even when sending 
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 from telegram import (
     Bot,
@@ -24,7 +25,10 @@ TOAST_LIMIT = 200  # Telegram shows at most 200 characters in a callback answer
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
+@lru_cache(maxsize=4096)
 def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    """The inline keyboard for `buttons`. PTB objects are immutable and costly to build, and
+    people on the same step at the same turn see identical keyboards, so they are shared."""
     if not buttons:
         return None
     return InlineKeyboardMarkup([
@@ -37,6 +41,8 @@ def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
 def split_text(text: str, limit: int) -> list[str]:
     """Cut plain text into pieces whose *escaped* length fits `limit`, at paragraph or line
     breaks where possible, so no piece breaks an HTML entity."""
+    if len(text) * 6 <= limit or len(html.escape(text, quote=False)) <= limit:
+        return [text]  # the usual case: it fits (an escaped character is at most 6 long)
     pieces: list[str] = []
     current = ""
     for line in text.split("\n"):
