@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 from bot import logsafe
 from bot.settings import Settings
@@ -65,8 +66,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.webhook_url:
         log.info("starting in webhook mode on port %d", settings.port)
         application.run_webhook(
-            listen="0.0.0.0", port=settings.port, webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret, allowed_updates=Update.ALL_TYPES,
+            listen="0.0.0.0", port=settings.port, url_path=urlparse(settings.webhook_url).path,
+            webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
         )
     else:
         log.info("starting in polling mode")

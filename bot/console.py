@@ -31,11 +31,11 @@ HINT = "(Type a number to tap a button, or your answer. /back, /cancel, /menu, /
 class ConsoleCoach:
     """A read-print loop around `Engine`, keeping the one session in memory."""
 
-    def __init__(self, engine: Engine, read: Callable[[str], str] = input,
-                 write: Callable[[str], None] = print, width: int = 78) -> None:
+    def __init__(self, engine: Engine, read: Callable[[str], str] | None = None,
+                 write: Callable[[str], None] | None = None, width: int = 78) -> None:
         self.engine = engine
-        self.read = read
-        self.write = write
+        self.read = read or input
+        self.write = write or print
         self.width = width
         self.session: Session | None = None
         self.buttons: list[Button] = []

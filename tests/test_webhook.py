@@ -1,0 +1,83 @@
+"""Webhook mode: the bot's own HTTP server accepts updates only with Telegram's secret token."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.support.botapi import BotApiServer, FakeBotApi
+
+TOKEN = "123456:WEBHOOK-TEST"
+SECRET = "s3cret-Token_123"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def post(port: int, update: dict, secret: str | None) -> int:
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/hook",
+                                     data=json.dumps(update).encode(), headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.fixture
+def webhook_bot(tmp_path: Path):
+    api = FakeBotApi(token=TOKEN)
+    port = free_port()
+    with BotApiServer(api) as server:
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": server.base_url,
+               "COACHBOT_DB": str(tmp_path / "db.sqlite3"), "PORT": str(port),
+               "WEBHOOK_URL": f"http://127.0.0.1:{port}/hook", "WEBHOOK_SECRET": SECRET}
+        process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 60
+            while not api.calls_of("setWebhook") and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert api.calls_of("setWebhook"), "the bot never registered its webhook"
+            while time.monotonic() < deadline:
+                with socket.socket() as probe:
+                    if probe.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                time.sleep(0.05)
+            yield api, port
+        finally:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def test_webhook_requires_the_secret_token(webhook_bot) -> None:
+    """Requests without the secret, or with a wrong one, are rejected and never handled;
+    the right secret gets the update handled."""
+    api, port = webhook_bot
+    assert api.calls_of("setWebhook")[-1].params["secret_token"] == SECRET
+    start = api.message_update("/start", chat_id=777, user_id=777)
+    assert post(port, start, None) == 403
+    assert post(port, start, "wrong") == 403
+    time.sleep(0.3)
+    assert api.sent_messages(777) == []
+    assert post(port, start, SECRET) == 200
+    deadline = time.monotonic() + 10
+    while not api.sent_messages(777) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "Re-Center Coach" in api.sent_messages(777)[0]["text"]
