@@ -1052,6 +1052,7 @@ class FakeBotApi:
         self._commands: dict[tuple[str, str], list[Json]] = {}
         self._queries: dict[str, _Query] = {}
         self._files: dict[str, _StoredFile] = {}
+        self._file_paths: dict[str, _StoredFile] = {}
         self._forced: dict[str, deque[str]] = {}
         self._ids = itertools.count(1)
         self._methods: dict[str, Callable[[Json, dict[str, UploadedFile]], Any]] = {
@@ -1116,7 +1117,10 @@ class FakeBotApi:
         if status not in CHAT_STATUSES:
             raise ValueError(f"status must be one of {sorted(CHAT_STATUSES)}")
         with self._lock:
-            self._ensure_chat(chat_id).status = status
+            chat = self._ensure_chat(chat_id)
+            chat.status = status
+            if status == "ok" and chat.members.get(self.bot_user["id"]) in ("kicked", "left"):
+                del chat.members[self.bot_user["id"]]
 
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         """What ``getChatMember`` reports for ``user_id`` (``member`` unless set)."""
@@ -1770,10 +1774,10 @@ class FakeBotApi:
         with self._lock:
             if not self.check_token(token):
                 return 401, _dumps(_UNAUTHORIZED)
-            for stored in self._files.values():
-                if stored.path == file_path and stored.content is not None:
-                    return 200, stored.content
-            return 404, _dumps(_NOT_FOUND)
+            stored = self._file_paths.get(file_path)
+            if stored is None or stored.content is None:
+                return 404, _dumps(_NOT_FOUND)
+            return 200, stored.content
 
     def clear_calls(self) -> None:
         """Forget recorded calls and delivered-message history (state is kept)."""
@@ -2073,6 +2077,7 @@ class FakeBotApi:
             meta["file_size"] = len(content)
         stored = _StoredFile(meta, content, f"documents/file_{n}{_extension(name)}")
         self._files[file_id] = stored
+        self._file_paths[stored.path] = stored
         return stored
 
     def _send_document(self, params: Json, files: dict[str, UploadedFile]) -> Json:
