@@ -15,6 +15,7 @@ DEFAULT_API_BASE = "https://api.telegram.org/bot"
 class Settings:
     token: str | None
     api_base_url: str
+    api_base_file_url: str
     database: Path
     content: Path
     locale: str
@@ -25,9 +26,11 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
+        base = env.get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE
         return cls(
             token=env.get("TELEGRAM_BOT_TOKEN") or None,
-            api_base_url=env.get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE,
+            api_base_url=base,
+            api_base_file_url=_file_url(base),
             database=Path(env.get("COACHBOT_DB") or "coachbot.sqlite3"),
             content=Path(env.get("COACHBOT_CONTENT") or DEFAULT_CONTENT),
             locale=env.get("COACHBOT_LOCALE") or "en",
@@ -35,3 +38,8 @@ class Settings:
             webhook_secret=env.get("WEBHOOK_SECRET") or None,
             port=int(env.get("PORT") or 8443),
         )
+
+
+def _file_url(base: str) -> str:
+    """Telegram serves files beside the API: ".../bot" becomes ".../file/bot"."""
+    return base[: -len("bot")] + "file/bot" if base.endswith("/bot") else base

@@ -201,7 +201,8 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore,
                       builder: ApplicationBuilder | None = None) -> Application:
     """The whole Telegram bot. `builder` lets tests and benchmarks swap the transport."""
     if builder is None:
-        builder = Application.builder().token(settings.token or "").base_url(settings.api_base_url)
+        builder = (Application.builder().token(settings.token or "")
+                   .base_url(settings.api_base_url).base_file_url(settings.api_base_file_url))
     coach = CoachBot(engine, store, settings.locale)
     builder = builder.concurrent_updates(PerChatUpdateProcessor(64)).post_init(
         coach.register_commands)

@@ -277,3 +277,16 @@ async def test_updates_for_one_chat_run_one_at_a_time_and_chats_in_parallel() ->
     await asyncio.gather(*(processor.do_process_update(update(c), work(c)) for c in (1, 1, 1, 2, 2)))
     assert overlap["same"] == 0
     assert overlap["other"] > 0
+
+
+async def test_a_deep_link_opens_the_dialogue_directly(chat, engine) -> None:
+    """/start self_reflection skips the menu and shows the dialogue's first step."""
+    await chat.send("/start self_reflection")
+    assert chat.last_buttons == [ui(engine, "button_continue")]
+    assert "Before contacting sex worker safety groups" in chat.last_text
+
+
+def test_settings_point_file_downloads_at_the_same_bot_api_server() -> None:
+    """A local Bot API base URL also moves file downloads off api.telegram.org."""
+    settings = Settings.from_env({"TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot"})
+    assert settings.api_base_file_url == "http://127.0.0.1:8081/file/bot"
