@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -146,6 +147,8 @@ def main() -> None:
         coach_rate, echo_rate = best(coach_runs, index), best(echo_runs, index)
         print(f"{label}: echo bot {echo_rate:7.0f} updates/s | re-center bot {coach_rate:7.0f} "
               f"updates/s (target >= 1,500) | ratio {coach_rate / echo_rate:.2f} (target >= 0.5)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of the whole benchmark process: {peak:.0f} MiB")
 
 
 if __name__ == "__main__":
