@@ -2,7 +2,7 @@
 
 Markdown rather than PDF: it opens in any editor, renders on most platforms, and tests can
 read it back as text. Everything a person typed is escaped, so an answer cannot turn into
-markup, and line breaks inside a paragraph are kept (Markdown would otherwise join them).
+markup, and each line of a summary becomes its own paragraph (Markdown would join them).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from dialogues.outputs import Document
 from dialogues.templates import Scope, Style, summary_body
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
-HARD_BREAK = "  \n"
 
 
 def escape_markdown(text: str) -> str:
@@ -32,12 +31,15 @@ MARKDOWN = Style(escape=escape_markdown, wording=escape_markdown_lines, markdown
 
 
 def _paragraph(text: str) -> str:
-    """Keep each line on its own line; table rows already are."""
-    lines = text.strip("\n").split("\n")
-    return "".join(
-        line + ("" if i == len(lines) - 1 else "\n" if line.startswith("|") else HARD_BREAK)
-        for i, line in enumerate(lines)
-    )
+    """Each line of wording as its own paragraph (Markdown would join them); table rows stay
+    together as one table."""
+    out = ""
+    for line in text.strip("\n").split("\n"):
+        if not line.strip():
+            continue
+        joint = "\n" if line.startswith("|") and out.endswith("|") else "\n\n"
+        out += (joint if out else "") + line
+    return out
 
 
 def filename(dialogue: Dialogue, day: date) -> str:
