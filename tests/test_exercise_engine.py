@@ -193,3 +193,31 @@ def test_all_never_commitments_firm_gives_no_never_notes(engine: Engine) -> None
         "Street outreach that draws no attention"])
     assert '"Never" commitments that still need work: (none)' in text
     assert not any(n in text for n in ("False pretenses:", "Police operations:", "Street outreach:"))
+
+
+def test_the_menu_groups_dialogues_by_audience_with_one_line_descriptions(engine: Engine) -> None:
+    """Frontline dialogues are listed under their heading before leadership ones, each described."""
+    walk = Walk(engine)
+    walk.send(StartDialogue("nonsense"))
+    text = walk.last.text
+    frontline, leadership = walk.ui("menu_group_frontline"), walk.ui("menu_group_leadership")
+    assert text.index(frontline) < text.index(leadership)
+    for dialogue in engine.library.locale("en").dialogues.values():
+        entry = walk.ui("menu_entry", title=dialogue.title, duration=dialogue.duration,
+                        description=dialogue.description)
+        heading = frontline if dialogue.audience == "frontline" else leadership
+        assert entry in text and "\n" not in dialogue.description
+        assert (text.index(entry) > text.index(heading)) and (
+            dialogue.audience == "leadership" or text.index(entry) < text.index(leadership))
+
+
+@pytest.mark.parametrize("dialogue_id", ["funding_audit", "htic_check", "materials_review",
+                                         "partner_check", "policy_check", "self_reflection",
+                                         "transparency", "voluntary_services",
+                                         "weekly_reflection"])
+def test_each_dialogue_says_up_front_how_long_it_takes_and_how_long_answers_are_kept(
+        engine: Engine, dialogue_id: str) -> None:
+    """The first message names the time it takes and that answers are kept only while needed."""
+    text = Walk(engine, dialogue_id).last.text
+    assert "minutes" in text
+    assert "Answers are kept only as long as this dialogue and its summary need them." in text
