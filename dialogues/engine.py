@@ -28,7 +28,7 @@ from dialogues.events import (
 )
 from dialogues.machine import BACK, DialogueMachine
 from dialogues.model import Dialogue, Library, Locale, Step, StepKind
-from dialogues.outputs import Button, EditMessage, Keyboard, Message, Notice, Output
+from dialogues.outputs import Button, Document, EditMessage, Keyboard, Message, Notice, Output
 from dialogues.session import Answer, Session
 from dialogues.templates import Scope, answer_text, summary_body
 
@@ -146,9 +146,9 @@ class Engine:
         current = session is not None and (
             press.dialogue_id == session.dialogue_id and press.step_id == session.state
             and press.turn == session.turn % callbacks.TURN_MODULUS)
+        if session is not None and session.finished and current and press.action is Action.DOCUMENT:
+            return Result(session, [self._document(lang, session)])
         if session is None or session.finished:
-            if current and press.action is Action.DOCUMENT:
-                return Result(session, [self._document(lang, session)])  # type: ignore[arg-type]
             return Result(session, [Notice(lang.ui["stale_button"]), self._menu(lang, session)])
         if not current:
             return Result(session, [Notice(lang.ui["stale_button"]), self._view(lang, session)])
@@ -305,7 +305,8 @@ class Engine:
         current = {k: v for k, v in answers.items() if k in steps}
         return Scope(answers, (*session.rounds, current), steps)
 
-    def _document(self, lang: Locale, session: Session) -> Output:
+    def _document(self, lang: Locale, session: Session) -> Document:
+        """The finished summary as a file, built again from the kept session on each request."""
         dialogue = self._dialogue(session)
         assert dialogue is not None
         step = dialogue.step(session.state)
