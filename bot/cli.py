@@ -43,9 +43,10 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     """The terminal coach: the same dialogues and wording as Telegram."""
-    from bot.console import ConsoleCoach
+    from bot.console import SUMMARIES, ConsoleCoach
 
-    ConsoleCoach(_engine(settings.content)).run(args.dialogue)
+    summaries = Path(args.summaries) if getattr(args, "summaries", None) else SUMMARIES
+    ConsoleCoach(_engine(settings.content), summaries=summaries).run(args.dialogue)
     return 0
 
 
@@ -83,6 +84,8 @@ def parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=cmd_run)
     chat = sub.add_parser("chat", help="try the dialogues in this terminal")
     chat.add_argument("dialogue", nargs="?", help="a dialogue id, e.g. self_reflection")
+    chat.add_argument("--summaries", metavar="DIR",
+                      help="folder for summary documents (default: ./coachbot-summaries)")
     chat.set_defaults(handler=cmd_chat)
     check = sub.add_parser("check", help="check the content and report every problem")
     check.add_argument("content", nargs="?", help="content folder (default: the bot's)")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 
 from dialogues import callbacks
 from dialogues.engine import Engine
@@ -21,19 +22,25 @@ from dialogues.events import (
     StartDialogue,
     TextInput,
 )
-from dialogues.outputs import Button, EditMessage, Message, Notice, Output
+from dialogues.outputs import Button, Document, EditMessage, Message, Notice, Output
 from dialogues.session import Session
 
 QUIT_WORDS = ("/quit", "/exit", "/q")
 HINT = "(Type a number to tap a button, or your answer. /back, /cancel, /menu, /help, /quit)"
+SUMMARIES = Path("coachbot-summaries")  # relative to the current directory; git-ignored
 
 
 class ConsoleCoach:
-    """A read-print loop around `Engine`, keeping the one session in memory."""
+    """A read-print loop around `Engine`, keeping the one session in memory.
+
+    Summary documents are written into `summaries` (created when the first one is saved).
+    """
 
     def __init__(self, engine: Engine, read: Callable[[str], str] | None = None,
-                 write: Callable[[str], None] | None = None, width: int = 78) -> None:
+                 write: Callable[[str], None] | None = None, width: int = 78,
+                 summaries: Path = SUMMARIES) -> None:
         self.engine = engine
+        self.summaries = summaries
         self.read = read or input
         self.write = write or print
         self.width = width
@@ -89,8 +96,24 @@ class ConsoleCoach:
                 self.write(f"  ({output.text})")
             elif isinstance(output, EditMessage):
                 self._message(output.message)
+            elif isinstance(output, Document):
+                path = self.save(output)
+                ui = self.engine.library.locale(self.session.locale if self.session else None).ui
+                self.write(ui["document_saved"].format(path=path))
             else:
                 self._message(output)
+
+    def save(self, document: Document) -> Path:
+        """Write the document under `summaries`, never over an earlier one of the same name."""
+        self.summaries.mkdir(parents=True, exist_ok=True)
+        path = self.summaries / document.filename
+        stem, suffix = path.stem, path.suffix
+        number = 1
+        while path.exists():
+            number += 1
+            path = self.summaries / f"{stem}-{number}{suffix}"
+        path.write_bytes(document.data)
+        return path
 
     def _message(self, message: Message) -> None:
         self.write("")

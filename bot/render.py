@@ -14,12 +14,13 @@ from telegram import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     LinkPreviewOptions,
 )
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest
 
-from dialogues.outputs import EditMessage, Keyboard, Message, Notice, Output
+from dialogues.outputs import Document, EditMessage, Keyboard, Message, Notice, Output
 
 TOAST_LIMIT = 200  # Telegram shows at most 200 characters in a callback answer
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -105,6 +106,14 @@ async def edit_message(bot: Bot, chat_id: int, query: CallbackQuery | None,
         await send_message(bot, chat_id, message)
 
 
+async def send_document(bot: Bot, chat_id: int, document: Document) -> None:
+    """Send a summary file; the caption is plain text (no parse mode), so nothing to escape."""
+    await bot.send_document(
+        chat_id, InputFile(document.data, filename=document.filename),
+        caption=document.caption[:MessageLimit.CAPTION_LENGTH] or None,
+    )
+
+
 async def deliver(bot: Bot, chat_id: int, outputs: list[Output],
                   query: CallbackQuery | None = None) -> None:
     """Show `outputs` in the chat, answering the callback query (if any) exactly once."""
@@ -118,6 +127,8 @@ async def deliver(bot: Bot, chat_id: int, outputs: list[Output],
                 await send_message(bot, chat_id, Message(output.text))
             elif isinstance(output, EditMessage):
                 await edit_message(bot, chat_id, query, output.message)
+            elif isinstance(output, Document):
+                await send_document(bot, chat_id, output)
             else:
                 await send_message(bot, chat_id, output)
     finally:

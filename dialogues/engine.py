@@ -7,9 +7,12 @@ wording Telegram users see.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from dialogues import callbacks
+from dialogues.document import summary_document
 from dialogues.events import (
     Action,
     Cancel,
@@ -25,9 +28,9 @@ from dialogues.events import (
 )
 from dialogues.machine import BACK, DialogueMachine
 from dialogues.model import Dialogue, Library, Locale, Step, StepKind
-from dialogues.outputs import Button, EditMessage, Keyboard, Message, Notice, Output
+from dialogues.outputs import Button, Document, EditMessage, Keyboard, Message, Notice, Output
 from dialogues.session import Answer, Session
-from dialogues.templates import render_summary
+from dialogues.templates import Scope, answer_text, summary_body
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,14 @@ class Result:
 
 
 class Engine:
-    """Runs every dialogue of a `Library`; one `DialogueMachine` per dialogue and locale."""
+    """Runs every dialogue of a `Library`; one `DialogueMachine` per dialogue and locale.
 
-    def __init__(self, library: Library) -> None:
+    `today` dates summary documents; tests pass a fixed day so documents are reproducible.
+    """
+
+    def __init__(self, library: Library, today: Callable[[], date] = date.today) -> None:
         self.library = library
+        self.today = today
         self._machines = {
             (code, dialogue.id): DialogueMachine(dialogue)
             for code, locale in library.locales.items()
@@ -136,10 +143,14 @@ class Engine:
     # --- buttons ----------------------------------------------------------------------------
 
     def _press(self, lang: Locale, session: Session | None, press: Press) -> Result:
+        current = session is not None and (
+            press.dialogue_id == session.dialogue_id and press.step_id == session.state
+            and press.turn == session.turn % callbacks.TURN_MODULUS)
+        if session is not None and session.finished and current and press.action is Action.DOCUMENT:
+            return Result(session, [self._document(lang, session)])
         if session is None or session.finished:
             return Result(session, [Notice(lang.ui["stale_button"]), self._menu(lang, session)])
-        if (press.dialogue_id != session.dialogue_id or press.step_id != session.state
-                or press.turn != session.turn % callbacks.TURN_MODULUS):
+        if not current:
             return Result(session, [Notice(lang.ui["stale_button"]), self._view(lang, session)])
         step = self._step(session)
         match press.action:
@@ -194,14 +205,26 @@ class Engine:
         history = (*session.history, session.state)
         dialogue = self._dialogue(session)
         assert dialogue is not None
+        rounds = session.rounds
+        repeat = dialogue.repeat
+        if repeat is not None and target == repeat.first and repeat.first in session.history:
+            # Back at the start of the round: a new item (funder) begins, with a clean slate.
+            if len(rounds) + 1 >= repeat.most:
+                notice = lang.ui["repeat_limit"].format(most=repeat.most)
+                return Result(session, [Notice(notice), self._view(lang, session)])
+            rounds = (*rounds, {k: v for k, v in answers.items() if k in repeat.steps})
+            answers = {k: v for k, v in answers.items() if k not in repeat.steps}
         arrived = dialogue.step(target)
         moved = session.moved(
-            state=target, answers=answers, history=history,
+            state=target, answers=answers, history=history, rounds=rounds,
             draft=self._ticked(answers.get(target)) if arrived.kind is StepKind.CHECKLIST else (),
             finished=arrived.kind is StepKind.SUMMARY,
         )
         if moved.finished:
             return Result(moved, self._summary(lang, dialogue, arrived, moved))
+        if _in_grid(dialogue.step(session.state)) and _in_grid(arrived):
+            # A run of yes/no questions is one grid: the pressed message becomes the next row.
+            return Result(moved, [EditMessage(self._view(lang, moved))])
         return Result(moved, [self._view(lang, moved)])
 
     def _back(self, lang: Locale, session: Session) -> Result:
@@ -214,8 +237,14 @@ class Engine:
         dialogue = self._dialogue(session)
         assert dialogue is not None
         kind = dialogue.step(previous).kind
+        answers, rounds = session.answers, session.rounds
+        repeat = dialogue.repeat
+        if repeat is not None and session.state == repeat.first and rounds:
+            # Back out of a round just begun: the previous item's answers come back to edit.
+            answers = {**{k: v for k, v in answers.items() if k not in repeat.steps}, **rounds[-1]}
+            rounds = rounds[:-1]
         moved = session.moved(
-            state=previous, history=session.history[:-1],
+            state=previous, history=session.history[:-1], answers=answers, rounds=rounds,
             draft=self._ticked(session.answers.get(previous)) if kind is StepKind.CHECKLIST else (),
         )
         return Result(moved, [self._view(lang, moved)])
@@ -245,6 +274,9 @@ class Engine:
         elif step.kind is StepKind.CHOICE:
             rows.extend((button(o.label, Action.CHOOSE, o.id),) for o in step.options)
         elif step.kind is StepKind.YESNO:
+            grid = self._grid(lang, dialogue, session)
+            if grid:
+                text = f"{grid}\n\n{text}"
             rows.append((button(ui["button_yes"], Action.CHOOSE, "yes"),
                          button(ui["button_no"], Action.CHOOSE, "no")))
         elif step.kind is StepKind.CHECKLIST:
@@ -262,23 +294,55 @@ class Engine:
         title = dialogue.title if not session.history else ""
         return Message(text, tuple(rows), title)
 
-    def _summary(self, lang: Locale, dialogue: Dialogue, step: Step,
-                 session: Session) -> list[Output]:
+    @staticmethod
+    def _scope(dialogue: Dialogue, session: Session) -> Scope:
+        """The answers on the path actually walked, and every round of a repeat."""
         walked = set(session.history)
         answers = {k: v for k, v in session.answers.items() if k in walked}
-        body = render_summary(step, dialogue, answers, lang.ui)
+        if dialogue.repeat is None:
+            return Scope(answers, (answers,))
+        steps = frozenset(dialogue.repeat.steps)
+        current = {k: v for k, v in answers.items() if k in steps}
+        return Scope(answers, (*session.rounds, current), steps)
+
+    def _document(self, lang: Locale, session: Session) -> Document:
+        """The finished summary as a file, built again from the kept session on each request."""
+        dialogue = self._dialogue(session)
+        assert dialogue is not None
+        step = dialogue.step(session.state)
+        return summary_document(dialogue, step, self._scope(dialogue, session),
+                                self.library.sections, lang.ui, self.today())
+
+    def _summary(self, lang: Locale, dialogue: Dialogue, step: Step,
+                 session: Session) -> list[Output]:
+        parts = summary_body(step, dialogue, self._scope(dialogue, session), lang.ui)
         sources = dict.fromkeys(step.source or dialogue.source)
         cited = "\n".join(f"• {self.library.sections[s]} [{s}]" for s in sources)
-        parts = [body]
         if step.next_step:
             parts.append(f"{lang.ui['summary_next_step']}: {step.next_step}")
         parts.append(f"{lang.ui['summary_sources']}\n{cited}")
         parts.append(lang.ui["summary_done"])
+        document = callbacks.step_button(Action.DOCUMENT, dialogue.id, step.id, session.turn)
         buttons: Keyboard = (
+            (Button(lang.ui["button_document"], document),),
             (Button(lang.ui["button_start_again"], callbacks.start_button(dialogue.id)),
              Button(lang.ui["button_menu"], callbacks.MENU)),
         )
         return [Message("\n\n".join(parts), buttons, step.title)]
+
+    @staticmethod
+    def _grid(lang: Locale, dialogue: Dialogue, session: Session) -> str:
+        """Answers already given in the current run of yes/no grid rows, one line each."""
+        lines: list[str] = []
+        if not _in_grid(dialogue.step(session.state)):
+            return ""
+        for step_id in reversed(session.history):
+            step = dialogue.step(step_id)
+            if not _in_grid(step) or step_id not in session.answers:
+                break
+            answer = answer_text(step, session.answers[step_id], lang.ui)
+            lines.insert(0, lang.ui["grid_line"].format(column=step.short, answer=answer))
+        return "\n".join(lines)
 
     def _menu_with(self, lang: Locale, session: Session | None, lead: str) -> Message:
         menu = self._menu(lang, session)
@@ -304,3 +368,6 @@ class Engine:
         return answer if isinstance(answer, tuple) else ()
 
 
+def _in_grid(step: Step) -> bool:
+    """Yes/no steps with a `short:` heading form a grid that is answered in one message."""
+    return step.kind is StepKind.YESNO and bool(step.short)

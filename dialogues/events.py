@@ -15,6 +15,7 @@ class Action(Enum):
     CONTINUE = "n"
     SKIP = "s"
     BACK = "b"
+    DOCUMENT = "f"  # on a finished summary: send it as a file
 
 
 @dataclass(frozen=True)

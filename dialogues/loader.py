@@ -19,12 +19,13 @@ from dialogues.model import (
     Locale,
     Note,
     Option,
+    Repeat,
     Step,
     StepKind,
 )
 from dialogues.problems import ContentError, Mark, Problems, did_you_mean
 from dialogues.schema import Reader
-from dialogues.templates import FIELD
+from dialogues.templates import FIELD, TABLE_RANGE, table_columns
 from dialogues.uistrings import UI_FIELDS
 from dialogues.yamlsource import Mapping, Node, Scalar, Sequence, read_yaml
 
@@ -35,14 +36,18 @@ LABEL_MAX = 40
 TEXT_MAX = 3000
 MAX_LENGTH_LIMIT = 2000
 AUDIENCES = ("frontline", "leadership")
-TEMPLATE_KINDS = ("answer", "unticked")
+TEMPLATE_KINDS = ("answer", "unticked", "each", "table")
+SHORT_MAX = 24
+REPEAT_MOST = 10
+REPEAT_LIMIT = 50
 
 _STEP_KEYS: dict[StepKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     StepKind.INFO: (("id", "kind", "text", "source"), ("next",)),
-    StepKind.TEXT: (("id", "kind", "text", "source"), ("next", "optional", "max_length")),
-    StepKind.CHOICE: (("id", "kind", "text", "source", "options"), ("next", "optional")),
-    StepKind.CHECKLIST: (("id", "kind", "text", "source", "options"), ("next", "optional", "min")),
-    StepKind.YESNO: (("id", "kind", "text", "source"), ("next", "optional", "yes", "no")),
+    StepKind.TEXT: (("id", "kind", "text", "source"), ("next", "optional", "max_length", "short")),
+    StepKind.CHOICE: (("id", "kind", "text", "source", "options"), ("next", "optional", "short")),
+    StepKind.CHECKLIST: (("id", "kind", "text", "source", "options"),
+                         ("next", "optional", "min", "short")),
+    StepKind.YESNO: (("id", "kind", "text", "source"), ("next", "optional", "yes", "no", "short")),
     StepKind.SUMMARY: (("id", "kind", "title", "text", "source"), ("notes", "next_step")),
 }
 
@@ -113,7 +118,7 @@ class _DialogueReader:
         top = r.mapping(
             root, "the dialogue",
             ("id", "title", "description", "audience", "duration", "source", "steps"),
-            ("start",),
+            ("start", "repeat"),
         )
         if top is None:
             return None
@@ -142,15 +147,66 @@ class _DialogueReader:
             start = None
         if None in (dialogue_id, title, description, audience, duration, start):
             return None
+        repeat = self._repeat(top.get("repeat"), steps)
         dialogue = Dialogue(
             id=dialogue_id, title=title, description=description, audience=audience,  # type: ignore[arg-type]
             duration=duration, source=source, start=start, steps=steps,  # type: ignore[arg-type]
-            mark=top.mark,
+            mark=top.mark, repeat=repeat,
         )
         if not self.incomplete:
             self._check_graph(dialogue)
+            self._check_repeat(dialogue, top.get("repeat"))
             self._check_summaries(dialogue)
         return dialogue
+
+    def _repeat(self, node: Node | None, steps: dict[str, Step]) -> Repeat | None:
+        """`repeat: {first: <step>, last: <step>, most: <n>}`: the steps of one round."""
+        r = self.reader
+        entry = r.mapping(node, "'repeat'", ("first", "last"), ("most",))
+        if entry is None:
+            return None
+        ends: list[str] = []
+        for key in ("first", "last"):
+            step_id = r.text(entry.get(key), f"'{key}' of 'repeat'")
+            if step_id is not None and step_id not in steps:
+                r.error(entry.get(key).mark,  # type: ignore[union-attr]
+                        f"'{key}' of 'repeat' names a step that does not exist: '{step_id}'"
+                        f"{did_you_mean(step_id, steps)}")
+                step_id = None
+            if step_id is not None:
+                ends.append(step_id)
+        most = REPEAT_MOST
+        if entry.get("most") is not None:
+            most = r.integer(entry.get("most"), "'most' of 'repeat'", 2, REPEAT_LIMIT) or REPEAT_MOST
+        if len(ends) < 2:
+            return None
+        order = list(steps)
+        first, last = ends
+        if order.index(first) > order.index(last):
+            r.error(entry.mark, f"'repeat' runs from '{first}' to '{last}', but '{last}' comes "
+                                f"before '{first}' in the file — swap them")
+            return None
+        span = tuple(order[order.index(first): order.index(last) + 1])
+        for step_id in span:
+            if steps[step_id].kind is StepKind.SUMMARY:
+                r.error(entry.mark, f"the summary '{step_id}' cannot be part of a 'repeat' — end "
+                                    "the round before it")
+                return None
+        return Repeat(first, last, span, most)
+
+    def _check_repeat(self, dialogue: Dialogue, node: Node | None) -> None:
+        """A repeat needs a way back to its first step from within or after the round."""
+        repeat = dialogue.repeat
+        if repeat is None or node is None:
+            return
+        graph = {s.id: set(s.targets().values()) for s in dialogue.steps.values()}
+        after_first = _reach(graph, repeat.first) - {repeat.first}
+        if not any(repeat.first in graph[s] for s in after_first | {repeat.first}):
+            self.reader.error(
+                node.mark,
+                f"nothing leads back to '{repeat.first}', so the round can never repeat — add a "
+                f"yes/no step after '{repeat.last}' with 'yes: {repeat.first}'",
+            )
 
     def _steps(self, node: Node | None) -> dict[str, Step]:
         steps: dict[str, Step] = {}
@@ -215,6 +271,8 @@ class _DialogueReader:
                 node.get("max_length"), f"'max_length' of {what}", 1, MAX_LENGTH_LIMIT) or 500
         if kind is StepKind.CHECKLIST and node.get("min") is not None:
             fields["min"] = r.integer(node.get("min"), f"'min' of {what}", 0, 20) or 0
+        if node.get("short") is not None:
+            fields["short"] = r.text(node.get("short"), f"'short' of {what}", SHORT_MAX) or ""
         if kind is StepKind.SUMMARY:
             fields = {
                 "title": r.text(node.get("title"), f"'title' of {what}", 80) or "",
@@ -254,17 +312,27 @@ class _DialogueReader:
         r = self.reader
         notes: list[Note] = []
         for item in r.sequence(node, f"'notes' of {what}"):
-            entry = r.mapping(item, f"a note of {what}", ("when", "text"))
+            entry = r.mapping(item, f"a note of {what}", ("text",), ("when", "when_not"))
             if entry is None:
                 continue
-            text = r.text(entry.get("text"), f"note text in {what}", TEXT_MAX)
-            when_map = r.mapping(entry.get("when"), "'when' of a note")
-            if text is None or when_map is None:
+            if entry.get("when") is None and entry.get("when_not") is None:
+                r.error(entry.mark, f"a note of {what} needs 'when:' (shown when an option was "
+                                    "chosen) or 'when_not:' (shown when a checklist option was "
+                                    "left unticked)")
                 continue
-            when = {step: frozenset(r.text_list(value, f"'when: {step}'"))
-                    for step, (_m, value) in when_map.entries.items()}
-            marks = {step: key_mark for step, (key_mark, _v) in when_map.entries.items()}
-            notes.append(Note(when, text, marks))
+            text = r.text(entry.get("text"), f"note text in {what}", TEXT_MAX)
+            conditions: dict[str, dict[str, frozenset[str]]] = {}
+            marks: dict[str, Mark] = {}
+            for key in ("when", "when_not"):
+                found = r.mapping(entry.get(key), f"'{key}' of a note")
+                conditions[key] = {} if found is None else {
+                    step: frozenset(r.text_list(value, f"'{key}: {step}'"))
+                    for step, (_m, value) in found.entries.items()}
+                marks.update({} if found is None else {
+                    step: key_mark for step, (key_mark, _v) in found.entries.items()})
+            if text is None or not (conditions["when"] or conditions["when_not"]):
+                continue
+            notes.append(Note(conditions["when"], text, marks, conditions["when_not"]))
         return tuple(notes)
 
     def _check_graph(self, dialogue: Dialogue) -> None:
@@ -327,8 +395,11 @@ class _DialogueReader:
                 self.reader.error(
                     summary.mark,
                     f"'{field}' in summary '{summary.id}' is not a template field — write "
-                    "{answer:<step id>} or {unticked:<step id>}" + did_you_mean(kind, TEMPLATE_KINDS),
+                    "{answer:<step id>}, {unticked:<step id>}, {each:<step id>} or "
+                    "{table:<first step>..<last step>}" + did_you_mean(kind, TEMPLATE_KINDS),
                 )
+            elif kind == "table":
+                self._check_table(field, step_id, summary, dialogue)
             elif step_id not in dialogue.steps:
                 self.reader.error(
                     summary.mark,
@@ -341,24 +412,71 @@ class _DialogueReader:
                     f"'{field}' only works with a checklist step; '{step_id}' is a "
                     f"{dialogue.steps[step_id].kind.value} step — use {{answer:{step_id}}}",
                 )
+            elif kind == "each" and (dialogue.repeat is None
+                                     or step_id not in dialogue.repeat.steps):
+                self.reader.error(
+                    summary.mark,
+                    f"'{field}' only works with a step inside the dialogue's 'repeat' — "
+                    f"use {{answer:{step_id}}}",
+                )
+
+    def _check_table(self, field: str, spec: str, summary: Step, dialogue: Dialogue) -> None:
+        """`{table:first..last}`: a real range of steps, each with a `short:` heading."""
+        first, _, last = (part.strip() for part in spec.partition(TABLE_RANGE))
+        for step_id in filter(None, (first, last)):
+            if step_id not in dialogue.steps:
+                self.reader.error(
+                    summary.mark,
+                    f"'{field}' in summary '{summary.id}' names a step that does not exist: "
+                    f"'{step_id}'{did_you_mean(step_id, dialogue.steps)}",
+                )
+                return
+        columns = table_columns(dialogue, spec) if last else None
+        if not columns:
+            self.reader.error(
+                summary.mark,
+                f"'{field}' in summary '{summary.id}' should name a range of steps in file "
+                "order, such as {table:funder_name..certification}",
+            )
+            return
+        for step in columns:
+            if not step.short:
+                self.reader.error(
+                    step.mark,
+                    f"step '{step.id}' is a column of '{field}' and needs a heading: add "
+                    "'short:' with a few words",
+                )
 
     def _check_when(self, note: Note, summary: Step, dialogue: Dialogue) -> None:
-        for step_id, option_ids in note.when.items():
-            mark = note.marks.get(step_id, summary.mark)
+        for step_id, option_ids in note.when_not.items():
             step = dialogue.steps.get(step_id)
-            if step is None:
-                self.reader.error(mark, f"'when' names a step that does not exist: '{step_id}'"
-                                        f"{did_you_mean(step_id, dialogue.steps)}")
+            if step is not None and step.kind is not StepKind.CHECKLIST:
+                self.reader.error(
+                    note.marks.get(step_id, summary.mark),
+                    f"'when_not' only works with checklist steps; '{step_id}' is a "
+                    f"{step.kind.value} step — list its other options under 'when' instead",
+                )
                 continue
-            valid = {o.id for o in step.options} | ({SKIPPED} if step.optional else set())
-            if step.kind not in OPTION_KINDS and not step.optional:
-                self.reader.error(mark, f"'when' can only test choice, checklist, yes/no or "
-                                        f"optional steps; '{step_id}' is a {step.kind.value} step")
-                continue
-            for option_id in sorted(option_ids - valid):
-                hint = did_you_mean(option_id, valid) or f" (its options: {', '.join(sorted(valid))})"
-                self.reader.error(mark, f"step '{step_id}' has no option '{option_id}'{hint}")
+            self._check_options(note, step_id, option_ids, summary, dialogue)
+        for step_id, option_ids in note.when.items():
+            self._check_options(note, step_id, option_ids, summary, dialogue)
 
+    def _check_options(self, note: Note, step_id: str, option_ids: frozenset[str],
+                       summary: Step, dialogue: Dialogue) -> None:
+        mark = note.marks.get(step_id, summary.mark)
+        step = dialogue.steps.get(step_id)
+        if step is None:
+            self.reader.error(mark, f"'when' names a step that does not exist: '{step_id}'"
+                                    f"{did_you_mean(step_id, dialogue.steps)}")
+            return
+        valid = {o.id for o in step.options} | ({SKIPPED} if step.optional else set())
+        if step.kind not in OPTION_KINDS and not step.optional:
+            self.reader.error(mark, f"'when' can only test choice, checklist, yes/no or "
+                                    f"optional steps; '{step_id}' is a {step.kind.value} step")
+            return
+        for option_id in sorted(option_ids - valid):
+            hint = did_you_mean(option_id, valid) or f" (its options: {', '.join(sorted(valid))})"
+            self.reader.error(mark, f"step '{step_id}' has no option '{option_id}'{hint}")
 
 def _reach(graph: dict[str, set[str]], start: str) -> set[str]:
     seen, todo = {start}, [start]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from dialogues.problems import Mark
@@ -31,11 +31,33 @@ class Option:
 
 @dataclass(frozen=True)
 class Note:
-    """A summary paragraph shown only when one of its conditions holds."""
+    """A summary paragraph shown only when one of its conditions holds.
+
+    `when` holds when a listed option was chosen or ticked; `when_not` (checklists only) when a
+    listed option was left unticked, so a checklist can stay "tick = we do it".
+    """
 
     when: dict[str, frozenset[str]]
     text: str
-    marks: dict[str, Mark]  # where each step of `when` is named, for error messages
+    marks: dict[str, Mark]  # where each step of `when`/`when_not` is named, for error messages
+    when_not: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def steps(self) -> set[str]:
+        return set(self.when) | set(self.when_not)
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """Steps `first`..`last` (in file order) form a round, asked again for each item (funder).
+
+    Arriving at `first` again after it was answered starts a new round: the finished round's
+    answers are set aside, so nothing from the previous item shows as an earlier answer.
+    """
+
+    first: str
+    last: str
+    steps: tuple[str, ...]
+    most: int
 
 
 @dataclass(frozen=True)
@@ -53,6 +75,7 @@ class Step:
     title: str = ""
     notes: tuple[Note, ...] = ()
     next_step: str = ""
+    short: str = ""  # a column heading for `{table:…}` (a few words)
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -84,6 +107,7 @@ class Dialogue:
     start: str
     steps: dict[str, Step]
     mark: Mark
+    repeat: Repeat | None = None
 
     def step(self, step_id: str) -> Step:
         return self.steps[step_id]

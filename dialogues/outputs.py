@@ -40,4 +40,13 @@ class Notice:
     text: str
 
 
-Output = Message | EditMessage | Notice
+@dataclass(frozen=True)
+class Document:
+    """A file to send (Telegram's sendDocument; the terminal saves it): a shareable summary."""
+
+    filename: str
+    data: bytes
+    caption: str = ""
+
+
+Output = Message | EditMessage | Notice | Document

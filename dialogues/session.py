@@ -29,13 +29,13 @@ class Session:
     turn: int = 0
     draft: tuple[str, ...] = ()  # checklist ticks not yet confirmed with "Done"
     finished: bool = False
+    rounds: tuple[dict[str, Answer], ...] = ()  # finished rounds of a repeat (one per funder)
 
     def moved(self, **changes: Any) -> Session:
         """A copy with `changes`, one turn later (so buttons from earlier messages go stale)."""
         return replace(self, turn=self.turn + 1, **changes)
 
     def to_json(self) -> str:
-        answers = {k: list(v) if isinstance(v, tuple) else v for k, v in self.answers.items()}
         return json.dumps(
             {
                 "v": 1,
@@ -43,7 +43,8 @@ class Session:
                 "state": self.state,
                 "content": self.content_version,
                 "locale": self.locale,
-                "answers": answers,
+                "answers": _plain(self.answers),
+                "rounds": [_plain(r) for r in self.rounds],
                 "history": list(self.history),
                 "turn": self.turn,
                 "draft": list(self.draft),
@@ -59,18 +60,14 @@ class Session:
             data = json.loads(text)
             if data.get("v") != 1:
                 raise InvalidSession("unknown session format")
-            answers: dict[str, Answer] = {}
-            for key, value in data["answers"].items():
-                if isinstance(value, list):
-                    answers[str(key)] = tuple(_text(v) for v in value)
-                else:
-                    answers[str(key)] = None if value is None else _text(value)
             session = cls(
                 dialogue_id=_text(data["dialogue"]),
                 state=_text(data["state"]),
                 content_version=_text(data["content"]),
                 locale=_text(data["locale"]),
-                answers=answers,
+                answers=_answers(data["answers"]),
+                # sessions stored before repeats existed have no "rounds"
+                rounds=tuple(_answers(r) for r in data.get("rounds", [])),
                 history=tuple(_text(s) for s in data["history"]),
                 turn=int(data["turn"]),
                 draft=tuple(_text(s) for s in data["draft"]),
@@ -79,6 +76,20 @@ class Session:
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise InvalidSession(str(error)) from error
         return session
+
+
+def _plain(answers: dict[str, Answer]) -> dict[str, list[str] | str | None]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}
+
+
+def _answers(data: dict) -> dict[str, Answer]:
+    answers: dict[str, Answer] = {}
+    for key, value in data.items():
+        if isinstance(value, list):
+            answers[str(key)] = tuple(_text(v) for v in value)
+        else:
+            answers[str(key)] = None if value is None else _text(value)
+    return answers
 
 
 def _text(value: object) -> str:

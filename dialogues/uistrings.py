@@ -39,6 +39,15 @@ UI_FIELDS: dict[str, frozenset[str]] = {
         "summary_next_step": (),
         "summary_sources": (),
         "summary_done": (),
+        # Exercises: repeats, tables, grids and documents
+        "button_document": (),
+        "document_intro": ("dialogue", "date"),
+        "document_caption": ("title", "date"),
+        "document_saved": ("path",),
+        "repeat_limit": ("most",),
+        "table_row": ("row", "cells"),
+        "table_cell": ("column", "answer"),
+        "grid_line": ("column", "answer"),
         # Problems and navigation
         "use_buttons": (),
         "empty_text": (),

@@ -89,7 +89,7 @@ CASES = {
     "unknown key": (
         GOOD.replace("    text: Why?", "    txt: Why?\n    text: Why?"),
         f"{F}:20:5: unknown key 'txt' in a text step — did you mean 'text'? (allowed here: id, "
-        "kind, text, source, next, optional, max_length)",
+        "kind, text, source, next, optional, max_length, short)",
     ),
     "missing wording": (
         GOOD.replace("    text: Why?", "    text:"),
@@ -119,7 +119,8 @@ CASES = {
     "not a template field": (
         GOOD.replace("{answer:why}", "{answr:why}"),
         f"{F}:23:5: '{{answr:why}}' in summary 'summary' is not a template field — write "
-        "{answer:<step id>} or {unticked:<step id>} — did you mean 'answer'?",
+        "{answer:<step id>}, {unticked:<step id>}, {each:<step id>} or "
+        "{table:<first step>..<last step>} — did you mean 'answer'?",
     ),
     "unknown section": (
         GOOD.replace("source: [intro]\nsteps", "source: [intro, funding-adit]\nsteps"),
