@@ -26,7 +26,6 @@ from dialogues.outputs import Button, Document, EditMessage, Message, Notice, Ou
 from dialogues.session import Session
 
 QUIT_WORDS = ("/quit", "/exit", "/q")
-HINT = "(Type a number to tap a button, or your answer. /back, /cancel, /menu, /help, /quit)"
 SUMMARIES = Path("coachbot-summaries")  # relative to the current directory; git-ignored
 
 
@@ -50,7 +49,7 @@ class ConsoleCoach:
     def run(self, dialogue_id: str | None = None) -> None:
         first: Event = StartDialogue(dialogue_id) if dialogue_id else ShowHome()
         self.apply(first)
-        self.write(HINT)
+        self.write(self._ui("console_hint"))
         while True:
             try:
                 line = self.read("> ")
@@ -63,17 +62,21 @@ class ConsoleCoach:
             if event is not None:
                 self.apply(event)
 
+    def _ui(self, key: str, **fields: object) -> str:
+        locale = self.session.locale if self.session else None
+        return self.engine.library.locale(locale).ui[key].format(**fields)
+
     def parse(self, line: str) -> Event | None:
         """A typed line as an event: a button number, a command, or a free-text answer."""
         stripped = line.strip()
         if stripped.isdigit() and self.buttons:
             index = int(stripped) - 1
             if not 0 <= index < len(self.buttons):
-                self.write(f"(There is no button {stripped}: choose 1 to {len(self.buttons)}.)")
+                self.write(self._ui("console_no_button", number=stripped, count=len(self.buttons)))
                 return None
             event = callbacks.decode(self.buttons[index].data)
             if event is None:
-                self.write("(That button only works on Telegram.)")
+                self.write(self._ui("console_telegram_only"))
             return event
         command, _, argument = stripped.partition(" ")
         commands: dict[str, Event] = {
@@ -98,8 +101,7 @@ class ConsoleCoach:
                 self._message(output.message)
             elif isinstance(output, Document):
                 path = self.save(output)
-                ui = self.engine.library.locale(self.session.locale if self.session else None).ui
-                self.write(ui["document_saved"].format(path=path))
+                self.write(self._ui("document_saved", path=path))
             else:
                 self._message(output)
 
