@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
+from telegram.error import InvalidToken, NetworkError
+
 from bot import logsafe
 from bot.settings import Settings
 from dialogues.engine import Engine
@@ -103,6 +105,16 @@ def main(argv: list[str] | None = None) -> int:
         print(error.problems.report(), file=sys.stderr)
         print("\nThe content has problems (listed above), so the bot did not start. "
               "Run `coachbot check` after fixing them.", file=sys.stderr)
+        return 1
+    except InvalidToken:
+        print("Telegram did not accept TELEGRAM_BOT_TOKEN. Copy the token again from @BotFather "
+              "(it looks like 123456789:AA...), or unset it to use the terminal coach.",
+              file=sys.stderr)
+        return 1
+    except NetworkError as error:
+        print(f"Could not reach the Telegram Bot API at {settings.api_base_url} "
+              f"({type(error).__name__}). Check the network connection, or "
+              "TELEGRAM_API_BASE_URL if you use your own Bot API server.", file=sys.stderr)
         return 1
 
 

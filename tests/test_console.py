@@ -92,3 +92,27 @@ def test_the_bot_refuses_to_start_on_broken_content(content_copy: Path) -> None:
     assert result.returncode == 1
     assert "content/en/dialogues/broken.yaml:2:1:" in result.stderr
     assert "the bot did not start" in result.stderr
+
+
+def test_a_rejected_token_is_explained(tmp_path: Path) -> None:
+    """A token the Bot API refuses ends with a plain explanation and exit code 1."""
+    from tests.support.botapi import BotApiServer, FakeBotApi
+
+    with BotApiServer(FakeBotApi(token="1:right")) as server:
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": "1:wrong", "COACHBOT_DB": str(tmp_path / "db"),
+               "TELEGRAM_API_BASE_URL": server.base_url}
+        result = subprocess.run([sys.executable, "-m", "bot"], cwd=REPO, env=env,
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        "Telegram did not accept TELEGRAM_BOT_TOKEN")
+
+
+def test_an_unreachable_bot_api_is_explained(tmp_path: Path) -> None:
+    """With no Bot API answering, the bot says where it tried and what to check."""
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": "1:x", "COACHBOT_DB": str(tmp_path / "db"),
+           "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot"}
+    result = subprocess.run([sys.executable, "-m", "bot"], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "Could not reach the Telegram Bot API at http://127.0.0.1:9/bot" in result.stderr
