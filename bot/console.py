@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dialogues import callbacks
 from dialogues.engine import Engine
 from dialogues.events import (
+    Ask,
     Cancel,
     Event,
     GoBack,
@@ -21,7 +22,7 @@ from dialogues.events import (
     StartDialogue,
     TextInput,
 )
-from dialogues.outputs import Button, EditMessage, Message, Notice, Output
+from dialogues.outputs import Button, EditMessage, Message, Notice, Output, Tally
 from dialogues.session import Session
 
 QUIT_WORDS = ("/quit", "/exit", "/q")
@@ -76,6 +77,8 @@ class ConsoleCoach:
             return StartDialogue(argument.strip()) if argument.strip() else ShowHome()
         if command in commands:
             return commands[command]
+        if command == "/ask":
+            return Ask(argument)
         return TextInput(line)
 
     def apply(self, event: Event) -> None:
@@ -89,6 +92,8 @@ class ConsoleCoach:
                 self.write(f"  ({output.text})")
             elif isinstance(output, EditMessage):
                 self._message(output.message)
+            elif isinstance(output, Tally):
+                continue  # the terminal coach keeps no counts
             else:
                 self._message(output)
 

@@ -18,7 +18,7 @@ from telegram import (
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest
 
-from dialogues.outputs import EditMessage, Keyboard, Message, Notice, Output
+from dialogues.outputs import EditMessage, Keyboard, Message, Notice, Output, Tally
 
 TOAST_LIMIT = 200  # Telegram shows at most 200 characters in a callback answer
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -112,6 +112,8 @@ async def deliver(bot: Bot, chat_id: int, outputs: list[Output],
                 await send_message(bot, chat_id, Message(output.text))
             elif isinstance(output, EditMessage):
                 await edit_message(bot, chat_id, query, output.message)
+            elif isinstance(output, Tally):
+                continue  # counted by the caller, never shown
             else:
                 await send_message(bot, chat_id, output)
     finally:

@@ -40,4 +40,13 @@ class Notice:
     text: str
 
 
-Output = Message | EditMessage | Notice
+@dataclass(frozen=True)
+class Tally:
+    """Something to count, never shown: a vote on a card (`card_id`, `helpful`), or a question
+    the guidance could not answer (no card id). Front ends that keep no counts ignore it."""
+
+    card_id: str = ""
+    helpful: bool | None = None
+
+
+Output = Message | EditMessage | Notice | Tally

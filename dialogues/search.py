@@ -1,0 +1,187 @@
+"""Ranking guidance cards for a question typed in a hurry: SQLite FTS5 `bm25()` over the cards,
+with typo repair (`rapidfuzz`) and the reviewers' synonyms, and an honest "no guidance".
+
+Text is folded (lower case, no accents), split into words, stop words dropped and the rest
+stemmed (Snowball) in Python, so the index, the typo repair and the confidence all share one
+vocabulary. FTS5 ranks; the confidence of the best card is the share of the question's
+informative weight (idf) that card covers: a question mostly made of words no card uses is
+not answered, however well one stray word matches.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from rapidfuzz import fuzz, process
+
+from dialogues.guidance import Card
+from dialogues.model import Library
+
+# Calibrated on the dev half of tests/data/guidance_questions.yaml (see BENCHMARKS.md).
+THRESHOLD = 0.5
+# Column weights for bm25(): title, example phrasings, answer, more.
+WEIGHTS = (3.0, 2.0, 1.0, 0.5)
+TYPO_CUTOFF = 84  # rapidfuzz ratio (0-100) a misspelling must reach to count as a known word
+TYPO_MIN_LENGTH = 4
+
+# Words that carry no topic, in English and Spanish (Spanish questions reach the English cards
+# through content/es/synonyms.yaml).
+_STOP_TEXT = """
+a about above after again against all am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further
+had has have having he her here hers herself him himself his how i if in into is it its itself
+just me more most my myself no nor not now of off on once only or other our ours ourselves out
+over own same she should so some such than that the their theirs them themselves then there
+these they this those through to too under until up very was we were what when where which
+while who whom why will with would you your yours yourself yourselves im ive dont doesnt didnt
+cant wont isnt arent shes hes theyre were weve youre thats whats u ur pls please ok okay hi
+hey also still us get got go going want wants need needs say says said tell told really
+just even like kind sort thing things something anything someone anyone way ways know think
+mean fine wrong best ok lot lots much many actually guess supposed handle deal
+el la los las un una unos unas de del al y o que en es por para con se su sus lo le les mi mis
+tu tus nos como pero si ya muy mas este esta estos estas ese esa eso hay ser son fue era tiene
+tienen puedo puede podemos debo debemos hacer hago qué cómo cuando donde quien
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
+
+_WORD = re.compile(r"[a-z0-9]+")
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "sesión" and "sesion" are the same word."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=20_000)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def terms(text: str) -> list[str]:
+    """The stemmed topic words of `text`, in order."""
+    return [stem(w) for w in _WORD.findall(fold(text)) if w not in STOP_WORDS]
+
+
+@dataclass(frozen=True)
+class Hit:
+    card: Card
+    score: float  # confidence, 0 to 1: the share of the question's weight this card covers
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The cards a question reaches, best first; `answered` is False below the threshold."""
+
+    question: str
+    hits: tuple[Hit, ...]
+    answered: bool
+
+
+class CardIndex:
+    """An in-memory FTS5 index over one locale's cards, built once at start-up."""
+
+    def __init__(self, cards: Iterable[Card], synonyms: Iterable[tuple[str, ...]],
+                 threshold: float = THRESHOLD) -> None:
+        self.cards = tuple(cards)
+        self.threshold = threshold
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._db.execute("CREATE VIRTUAL TABLE cards USING fts5("
+                         "title, asked, answer, more, tokenize='unicode61')")
+        self._words: list[set[str]] = []
+        document_frequency: dict[str, int] = {}
+        for rowid, card in enumerate(self.cards):
+            fields = (card.title, " ".join(card.also_asked), card.answer, card.more)
+            stemmed = [" ".join(terms(f)) for f in fields]
+            self._db.execute("INSERT INTO cards (rowid, title, asked, answer, more) "
+                             "VALUES (?, ?, ?, ?, ?)", (rowid, *stemmed))
+            words = set(" ".join(stemmed).split())
+            self._words.append(words)
+            for word in words:
+                document_frequency[word] = document_frequency.get(word, 0) + 1
+        count = max(len(self.cards), 1)
+        self._idf = {w: math.log(1 + count / df) for w, df in document_frequency.items()}
+        self._unknown_idf = math.log(1 + count)
+        # Synonyms, keyed by the stemmed words of their phrase.
+        self._synonyms: dict[tuple[str, ...], list[str]] = {}
+        # Synonyms: every phrase of a group, as stemmed words, leads to the group's first phrase
+        # (the word the cards use).
+        for card_word, *others in synonyms:
+            expansion = terms(card_word)
+            for phrase in others:
+                key = tuple(terms(phrase))
+                if key and list(key) != expansion:
+                    self._synonyms.setdefault(key, []).extend(expansion)
+        self._known = sorted(set(self._idf) | {w for key in self._synonyms for w in key})
+
+    def _repair(self, word: str) -> str:
+        """A misspelt word becomes the closest word the cards or synonyms use."""
+        if len(word) < TYPO_MIN_LENGTH or word in self._idf:
+            return word
+        if any(word in key for key in self._synonyms):
+            return word
+        match = process.extractOne(word, self._known, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        return match[0] if match else word
+
+    def _concepts(self, question: str) -> list[set[str]]:
+        """Each topic word of the question with the words it also means."""
+        words = [self._repair(t) for t in terms(question)]
+        concepts = [{w} for w in words]
+        for key, expansion in self._synonyms.items():
+            size = len(key)
+            for start in range(len(words) - size + 1):
+                if tuple(words[start:start + size]) == key:
+                    for index in range(start, start + size):
+                        concepts[index].update(expansion)
+        return concepts
+
+    def _weight(self, concept: set[str]) -> float:
+        known = [self._idf[w] for w in concept if w in self._idf]
+        return max(known) if known else self._unknown_idf
+
+    def search(self, question: str, limit: int = 3) -> Ranking:
+        """The best `limit` cards for `question`, each with its confidence."""
+        concepts = self._concepts(question[:2000])
+        vocabulary = sorted({w for c in concepts for w in c if w in self._idf})
+        if not vocabulary:
+            return Ranking(question, (), False)
+        match = " OR ".join(f'"{w}"' for w in vocabulary)
+        rows = self._db.execute(
+            "SELECT rowid FROM cards WHERE cards MATCH ? ORDER BY bm25(cards, ?, ?, ?, ?) LIMIT ?",
+            (match, *WEIGHTS, limit),
+        ).fetchall()
+        total = sum(self._weight(c) for c in concepts)
+        hits = []
+        for (rowid,) in rows:
+            words = self._words[rowid]
+            covered = sum(self._weight(c) for c in concepts if c & words)
+            hits.append(Hit(self.cards[rowid], round(covered / total, 3)))
+        answered = bool(hits) and hits[0].score >= self.threshold
+        return Ranking(question, tuple(hits), answered)
+
+
+class Guidance:
+    """One `CardIndex` per locale that has cards; other locales search the default's cards."""
+
+    def __init__(self, library: Library) -> None:
+        self.default = library.default_locale
+        self._indexes = {code: CardIndex(locale.cards, locale.synonyms)
+                         for code, locale in library.locales.items() if locale.cards}
+
+    def search(self, question: str, locale: str | None = None, limit: int = 3) -> Ranking:
+        index = self._indexes.get(locale or "") or self._indexes.get(self.default)
+        if index is None:
+            return Ranking(question, (), False)
+        return index.search(question, limit)
+
+    def card(self, card_id: str, locale: str | None = None) -> Card | None:
+        index = self._indexes.get(locale or "") or self._indexes.get(self.default)
+        return next((c for c in index.cards if c.id == card_id), None) if index else None
