@@ -25,9 +25,12 @@ from dialogues.guidance import Card
 from dialogues.model import Library
 
 # Calibrated on the dev half of tests/data/guidance_questions.yaml (see BENCHMARKS.md).
-THRESHOLD = 0.5
+THRESHOLD = 0.4
+# A word no card uses weighs this share of the rarest card word's weight.
+UNKNOWN_WEIGHT = 0.8
 # Column weights for bm25(): title, example phrasings, answer, more.
 WEIGHTS = (3.0, 2.0, 1.0, 0.5)
+RERANK = 10  # bm25 candidates reordered by how much of the question they cover
 TYPO_CUTOFF = 84  # rapidfuzz ratio (0-100) a misspelling must reach to count as a known word
 TYPO_MIN_LENGTH = 4
 
@@ -66,9 +69,14 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+def words(text: str) -> list[str]:
+    """The topic words of `text` as typed (folded), in order; single letters carry no topic."""
+    return [w for w in _WORD.findall(fold(text)) if len(w) > 1 and w not in STOP_WORDS]
+
+
 def terms(text: str) -> list[str]:
     """The stemmed topic words of `text`, in order."""
-    return [stem(w) for w in _WORD.findall(fold(text)) if w not in STOP_WORDS]
+    return [stem(w) for w in words(text)]
 
 
 @dataclass(frozen=True)
@@ -96,21 +104,20 @@ class CardIndex:
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.execute("CREATE VIRTUAL TABLE cards USING fts5("
                          "title, asked, answer, more, tokenize='unicode61')")
-        self._words: list[set[str]] = []
+        self._terms: list[set[str]] = []
         document_frequency: dict[str, int] = {}
         for rowid, card in enumerate(self.cards):
             fields = (card.title, " ".join(card.also_asked), card.answer, card.more)
             stemmed = [" ".join(terms(f)) for f in fields]
             self._db.execute("INSERT INTO cards (rowid, title, asked, answer, more) "
                              "VALUES (?, ?, ?, ?, ?)", (rowid, *stemmed))
-            words = set(" ".join(stemmed).split())
-            self._words.append(words)
-            for word in words:
-                document_frequency[word] = document_frequency.get(word, 0) + 1
+            card_terms = set(" ".join(stemmed).split())
+            self._terms.append(card_terms)
+            for term in card_terms:
+                document_frequency[term] = document_frequency.get(term, 0) + 1
         count = max(len(self.cards), 1)
         self._idf = {w: math.log(1 + count / df) for w, df in document_frequency.items()}
-        self._unknown_idf = math.log(1 + count)
-        # Synonyms, keyed by the stemmed words of their phrase.
+        self._unknown_idf = UNKNOWN_WEIGHT * math.log(1 + count)
         self._synonyms: dict[tuple[str, ...], list[str]] = {}
         # Synonyms: every phrase of a group, as stemmed words, leads to the group's first phrase
         # (the word the cards use).
@@ -120,25 +127,34 @@ class CardIndex:
                 key = tuple(terms(phrase))
                 if key and list(key) != expansion:
                     self._synonyms.setdefault(key, []).extend(expansion)
-        self._known = sorted(set(self._idf) | {w for key in self._synonyms for w in key})
+        # Words as written in the cards and synonyms: misspellings are compared with these
+        # (unstemmed), since "wrking" is far closer to "working" than to its stem "work".
+        stems = set(self._idf) | {w for key in self._synonyms for w in key}
+        texts = [f for card in self.cards
+                 for f in (card.title, card.answer, card.more, *card.also_asked)]
+        texts += [phrase for group in synonyms for phrase in group]
+        self._spelled = sorted({w for text in texts for w in words(text)
+                                if len(w) >= TYPO_MIN_LENGTH and stem(w) in stems})
+        self._stems = frozenset(stems)
 
     def _repair(self, word: str) -> str:
-        """A misspelt word becomes the closest word the cards or synonyms use."""
-        if len(word) < TYPO_MIN_LENGTH or word in self._idf:
-            return word
-        if any(word in key for key in self._synonyms):
-            return word
-        match = process.extractOne(word, self._known, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-        return match[0] if match else word
+        """A word's stem, or for a misspelt word the stem of the closest word the cards or
+        synonyms use."""
+        stemmed = stem(word)
+        if len(word) < TYPO_MIN_LENGTH or stemmed in self._stems:
+            return stemmed
+        match = process.extractOne(word, self._spelled, scorer=fuzz.ratio,
+                                   score_cutoff=TYPO_CUTOFF)
+        return stem(match[0]) if match else stemmed
 
     def _concepts(self, question: str) -> list[set[str]]:
         """Each topic word of the question with the words it also means."""
-        words = [self._repair(t) for t in terms(question)]
-        concepts = [{w} for w in words]
+        found = [self._repair(w) for w in words(question)]
+        concepts = [{w} for w in found]
         for key, expansion in self._synonyms.items():
             size = len(key)
-            for start in range(len(words) - size + 1):
-                if tuple(words[start:start + size]) == key:
+            for start in range(len(found) - size + 1):
+                if tuple(found[start:start + size]) == key:
                     for index in range(start, start + size):
                         concepts[index].update(expansion)
         return concepts
@@ -156,14 +172,16 @@ class CardIndex:
         match = " OR ".join(f'"{w}"' for w in vocabulary)
         rows = self._db.execute(
             "SELECT rowid FROM cards WHERE cards MATCH ? ORDER BY bm25(cards, ?, ?, ?, ?) LIMIT ?",
-            (match, *WEIGHTS, limit),
+            (match, *WEIGHTS, max(limit, RERANK)),
         ).fetchall()
         total = sum(self._weight(c) for c in concepts)
         hits = []
         for (rowid,) in rows:
-            words = self._words[rowid]
-            covered = sum(self._weight(c) for c in concepts if c & words)
+            covered = sum(self._weight(c) for c in concepts if c & self._terms[rowid])
             hits.append(Hit(self.cards[rowid], round(covered / total, 3)))
+        # bm25 finds the candidates; among them, covering more of the question comes first
+        # (a stable sort keeps bm25's order between cards that cover as much).
+        hits = sorted(hits, key=lambda hit: -hit.score)[:limit]
         answered = bool(hits) and hits[0].score >= self.threshold
         return Ranking(question, tuple(hits), answered)
 
