@@ -28,6 +28,8 @@ from dialogues.model import Library
 THRESHOLD = 0.4
 # A word no card uses weighs this share of the rarest card word's weight.
 UNKNOWN_WEIGHT = 0.8
+# A question word found only in a card's answer, not in its title or example phrasings.
+BODY_CREDIT = 0.5
 # Column weights for bm25(): title, example phrasings, answer, more.
 WEIGHTS = (3.0, 2.0, 1.0, 0.5)
 RERANK = 10  # bm25 candidates reordered by how much of the question they cover
@@ -47,10 +49,16 @@ while who whom why will with would you your yours yourself yourselves im ive don
 cant wont isnt arent shes hes theyre were weve youre thats whats u ur pls please ok okay hi
 hey also still us get got go going want wants need needs say says said tell told really
 just even like kind sort thing things something anything someone anyone way ways know think
-mean fine wrong best ok lot lots much many actually guess supposed handle deal
+mean fine wrong best ok lot lots much many actually guess supposed handle deal bring
+day days week weeks month months year years time times today tomorrow yesterday
 el la los las un una unos unas de del al y o que en es por para con se su sus lo le les mi mis
 tu tus nos como pero si ya muy mas este esta estos estas ese esa eso hay ser son fue era tiene
 tienen puedo puede podemos debo debemos hacer hago qué cómo cuando donde quien
+ante bajo cada cual cuales desde entre hacia hasta sin sobre tras yo ella ellas ellos nosotros
+usted ustedes le algo alguien nada todo todos toda todas otro otra otros otras mismo tambien
+porque pues entonces aqui alli asi bien mal solo sobre segun estar estoy estamos estan he ha
+han hemos haber tengo tenemos tener ir voy vamos van dar doy dice dicen decir quiero quiere
+queremos deberia deberiamos podria podriamos hace hacen ahora todavia aun
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 
@@ -104,53 +112,52 @@ class CardIndex:
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.execute("CREATE VIRTUAL TABLE cards USING fts5("
                          "title, asked, answer, more, tokenize='unicode61')")
-        self._terms: list[set[str]] = []
+        # Per card: the stems of its question side (title, example phrasings) and of its body.
+        self._asked: list[frozenset[str]] = []
+        self._body: list[frozenset[str]] = []
         document_frequency: dict[str, int] = {}
         for rowid, card in enumerate(self.cards):
-            fields = (card.title, " ".join(card.also_asked), card.answer, card.more)
-            stemmed = [" ".join(terms(f)) for f in fields]
+            fields = [terms(f) for f in (card.title, " ".join(card.also_asked), card.answer,
+                                          card.more)]
             self._db.execute("INSERT INTO cards (rowid, title, asked, answer, more) "
-                             "VALUES (?, ?, ?, ?, ?)", (rowid, *stemmed))
-            card_terms = set(" ".join(stemmed).split())
-            self._terms.append(card_terms)
-            for term in card_terms:
+                             "VALUES (?, ?, ?, ?, ?)", (rowid, *(" ".join(f) for f in fields)))
+            self._asked.append(frozenset(fields[0] + fields[1]))
+            self._body.append(frozenset(fields[2] + fields[3]))
+            for term in self._asked[-1] | self._body[-1]:
                 document_frequency[term] = document_frequency.get(term, 0) + 1
         count = max(len(self.cards), 1)
-        self._idf = {w: math.log(1 + count / df) for w, df in document_frequency.items()}
+        self._idf = {t: math.log(1 + count / df) for t, df in document_frequency.items()}
         self._unknown_idf = UNKNOWN_WEIGHT * math.log(1 + count)
+        # Synonyms match words as typed (the groups list their own inflections: "cop", "cops"),
+        # and lead to the stems of the group's first phrase, the word the cards use.
         self._synonyms: dict[tuple[str, ...], list[str]] = {}
-        # Synonyms: every phrase of a group, as stemmed words, leads to the group's first phrase
-        # (the word the cards use).
         for card_word, *others in synonyms:
-            expansion = terms(card_word)
             for phrase in others:
-                key = tuple(terms(phrase))
-                if key and list(key) != expansion:
-                    self._synonyms.setdefault(key, []).extend(expansion)
+                key = tuple(words(phrase))
+                if key:
+                    self._synonyms.setdefault(key, []).extend(terms(card_word))
         # Words as written in the cards and synonyms: misspellings are compared with these
         # (unstemmed), since "wrking" is far closer to "working" than to its stem "work".
-        stems = set(self._idf) | {w for key in self._synonyms for w in key}
         texts = [f for card in self.cards
                  for f in (card.title, card.answer, card.more, *card.also_asked)]
         texts += [phrase for group in synonyms for phrase in group]
         self._spelled = sorted({w for text in texts for w in words(text)
-                                if len(w) >= TYPO_MIN_LENGTH and stem(w) in stems})
-        self._stems = frozenset(stems)
+                                if len(w) >= TYPO_MIN_LENGTH})
+        self._synonym_words = frozenset(w for key in self._synonyms for w in key)
 
     def _repair(self, word: str) -> str:
-        """A word's stem, or for a misspelt word the stem of the closest word the cards or
-        synonyms use."""
-        stemmed = stem(word)
-        if len(word) < TYPO_MIN_LENGTH or stemmed in self._stems:
-            return stemmed
+        """The word, or for a misspelt word the closest word the cards or synonyms use."""
+        if (len(word) < TYPO_MIN_LENGTH or stem(word) in self._idf
+                or word in self._synonym_words):
+            return word
         match = process.extractOne(word, self._spelled, scorer=fuzz.ratio,
                                    score_cutoff=TYPO_CUTOFF)
-        return stem(match[0]) if match else stemmed
+        return match[0] if match else word
 
     def _concepts(self, question: str) -> list[set[str]]:
-        """Each topic word of the question with the words it also means."""
+        """Each topic word of the question (stemmed) with the words it also means."""
         found = [self._repair(w) for w in words(question)]
-        concepts = [{w} for w in found]
+        concepts = [{stem(w)} for w in found]
         for key, expansion in self._synonyms.items():
             size = len(key)
             for start in range(len(found) - size + 1):
@@ -160,25 +167,34 @@ class CardIndex:
         return concepts
 
     def _weight(self, concept: set[str]) -> float:
-        known = [self._idf[w] for w in concept if w in self._idf]
+        known = [self._idf[t] for t in concept if t in self._idf]
         return max(known) if known else self._unknown_idf
+
+    def _coverage(self, concepts: list[set[str]], rowid: int) -> float:
+        """The share of the question's weight a card covers; words found only in its answer
+        count for less than words of its question side (title and example phrasings)."""
+        total = covered = 0.0
+        for concept in concepts:
+            weight = self._weight(concept)
+            total += weight
+            if concept & self._asked[rowid]:
+                covered += weight
+            elif concept & self._body[rowid]:
+                covered += BODY_CREDIT * weight
+        return round(covered / total, 3) if total else 0.0
 
     def search(self, question: str, limit: int = 3) -> Ranking:
         """The best `limit` cards for `question`, each with its confidence."""
         concepts = self._concepts(question[:2000])
-        vocabulary = sorted({w for c in concepts for w in c if w in self._idf})
+        vocabulary = sorted({t for c in concepts for t in c if t in self._idf})
         if not vocabulary:
             return Ranking(question, (), False)
-        match = " OR ".join(f'"{w}"' for w in vocabulary)
+        match = " OR ".join(f'"{t}"' for t in vocabulary)
         rows = self._db.execute(
             "SELECT rowid FROM cards WHERE cards MATCH ? ORDER BY bm25(cards, ?, ?, ?, ?) LIMIT ?",
             (match, *WEIGHTS, max(limit, RERANK)),
         ).fetchall()
-        total = sum(self._weight(c) for c in concepts)
-        hits = []
-        for (rowid,) in rows:
-            covered = sum(self._weight(c) for c in concepts if c & self._terms[rowid])
-            hits.append(Hit(self.cards[rowid], round(covered / total, 3)))
+        hits = [Hit(self.cards[rowid], self._coverage(concepts, rowid)) for (rowid,) in rows]
         # bm25 finds the candidates; among them, covering more of the question comes first
         # (a stable sort keeps bm25's order between cards that cover as much).
         hits = sorted(hits, key=lambda hit: -hit.score)[:limit]
