@@ -144,6 +144,9 @@ class CardIndex:
         self._spelled = sorted({w for text in texts for w in words(text)
                                 if len(w) >= TYPO_MIN_LENGTH})
         self._synonym_words = frozenset(w for key in self._synonyms for w in key)
+        self._phrases: dict[str, list[tuple[str, ...]]] = {}  # synonym phrases by first word
+        for key in self._synonyms:
+            self._phrases.setdefault(key[0], []).append(key)
 
     def _repair(self, word: str) -> str:
         """The word, or for a misspelt word the closest word the cards or synonyms use."""
@@ -158,28 +161,28 @@ class CardIndex:
         """Each topic word of the question (stemmed) with the words it also means."""
         found = [self._repair(w) for w in words(question)]
         concepts = [{stem(w)} for w in found]
-        for key, expansion in self._synonyms.items():
-            size = len(key)
-            for start in range(len(found) - size + 1):
-                if tuple(found[start:start + size]) == key:
-                    for index in range(start, start + size):
-                        concepts[index].update(expansion)
+        for start, word in enumerate(found):
+            for key in self._phrases.get(word, ()):
+                end = start + len(key)
+                if tuple(found[start:end]) == key:
+                    for index in range(start, end):
+                        concepts[index].update(self._synonyms[key])
         return concepts
 
     def _weight(self, concept: set[str]) -> float:
         known = [self._idf[t] for t in concept if t in self._idf]
         return max(known) if known else self._unknown_idf
 
-    def _coverage(self, concepts: list[set[str]], rowid: int) -> float:
+    def _coverage(self, concepts: list[tuple[set[str], float]], rowid: int) -> float:
         """The share of the question's weight a card covers; words found only in its answer
         count for less than words of its question side (title and example phrasings)."""
         total = covered = 0.0
-        for concept in concepts:
-            weight = self._weight(concept)
+        asked, body = self._asked[rowid], self._body[rowid]
+        for concept, weight in concepts:
             total += weight
-            if concept & self._asked[rowid]:
+            if not concept.isdisjoint(asked):
                 covered += weight
-            elif concept & self._body[rowid]:
+            elif not concept.isdisjoint(body):
                 covered += BODY_CREDIT * weight
         return round(covered / total, 3) if total else 0.0
 
@@ -194,7 +197,8 @@ class CardIndex:
             "SELECT rowid FROM cards WHERE cards MATCH ? ORDER BY bm25(cards, ?, ?, ?, ?) LIMIT ?",
             (match, *WEIGHTS, max(limit, RERANK)),
         ).fetchall()
-        hits = [Hit(self.cards[rowid], self._coverage(concepts, rowid)) for (rowid,) in rows]
+        weighed = [(concept, self._weight(concept)) for concept in concepts]
+        hits = [Hit(self.cards[rowid], self._coverage(weighed, rowid)) for (rowid,) in rows]
         # bm25 finds the candidates; among them, covering more of the question comes first
         # (a stable sort keeps bm25's order between cards that cover as much).
         hits = sorted(hits, key=lambda hit: -hit.score)[:limit]
