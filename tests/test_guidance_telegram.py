@@ -92,7 +92,7 @@ async def test_a_vote_keeps_only_card_and_vote_never_the_question(
     """👍 is answered with a toast; the database holds the card id and vote, no question text."""
     await chat.send(QUESTION)
     await chat.tap(ui(guided, "guidance_vote_up"))
-    assert chat.callback_answers[-1].params["text"] == ui(guided, "guidance_thanks")
+    assert chat.callback_answers[-1]["text"] == ui(guided, "guidance_thanks")
     rows = store.db.execute("SELECT card_id, helpful FROM guidance_feedback").fetchall()
     assert rows == [("sting_invitation", 1)]
     assert "sting" not in everything_stored(store).replace("sting_invitation", "")

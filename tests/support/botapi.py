@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -247,6 +247,7 @@ class _Query:
 
     kind: str
     user_id: int
+    chat_id: int | None = None
     answer: Json | None = None
 
 
@@ -512,7 +513,9 @@ _MDV2_NAMES = {
 
 
 def _reserved(char: str) -> _ParseError:
-    return _ParseError(f"Character '{char}' is reserved and must be escaped with the preceding '\\'")
+    return _ParseError(
+        f"Character '{char}' is reserved and must be escaped with the preceding '\\'"
+    )
 
 
 def parse_markdown_v2(text: str) -> tuple[str, list[Json]]:
@@ -848,7 +851,7 @@ class _Route:
 def _parse_route(url: str) -> _Route | None:
     """Split ``.../bot<token>/<method>`` or ``.../file/bot<token>/<path>``."""
     path = urlsplit(url).path if "://" in url else url.split("?", 1)[0]
-    parts = [part for part in path.split("/") if part]
+    parts = [unquote(part) for part in path.split("/") if part]
     if "file" in parts:
         at = parts.index("file")
         rest = parts[at + 1 :]
@@ -1049,6 +1052,7 @@ class FakeBotApi:
         self._commands: dict[tuple[str, str], list[Json]] = {}
         self._queries: dict[str, _Query] = {}
         self._files: dict[str, _StoredFile] = {}
+        self._file_paths: dict[str, _StoredFile] = {}
         self._forced: dict[str, deque[str]] = {}
         self._ids = itertools.count(1)
         self._methods: dict[str, Callable[[Json, dict[str, UploadedFile]], Any]] = {
@@ -1113,7 +1117,10 @@ class FakeBotApi:
         if status not in CHAT_STATUSES:
             raise ValueError(f"status must be one of {sorted(CHAT_STATUSES)}")
         with self._lock:
-            self._ensure_chat(chat_id).status = status
+            chat = self._ensure_chat(chat_id)
+            chat.status = status
+            if status == "ok" and chat.members.get(self.bot_user["id"]) in ("kicked", "left"):
+                del chat.members[self.bot_user["id"]]
 
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         """What ``getChatMember`` reports for ``user_id`` (``member`` unless set)."""
@@ -1508,10 +1515,23 @@ class FakeBotApi:
             chat.changed()
         return chat
 
-    def edited_message_update(self, message: Json, text: str) -> Json:
-        """An ``edited_message`` update: the user changed ``message`` (one of theirs) to
-        ``text``."""
+    def edited_message_update(
+        self,
+        text: str,
+        *,
+        message: Json | None = None,
+        chat_id: int | None = None,
+        user_id: int = DEFAULT_USER_ID,
+        chat_type: str = "private",
+    ) -> Json:
+        """An ``edited_message`` update: the user changed one of their messages to ``text``.
+
+        Edits ``message`` if given, else the user's newest message in the chat (one is created
+        first if the user has not written there yet).
+        """
         with self._lock:
+            if message is None:
+                message = self._latest_user_message(chat_id, user_id, chat_type)
             chat = self._ensure_chat(message["chat"]["id"])
             current = chat.messages.get(message["message_id"], message)
             edited = {k: v for k, v in current.items() if k != "entities"}
@@ -1521,6 +1541,18 @@ class FakeBotApi:
                 edited["entities"] = found
             chat.messages[edited["message_id"]] = edited
             return {"update_id": self.next_update_id(), "edited_message": edited}
+
+    def _latest_user_message(self, chat_id: int | None, user_id: int, chat_type: str) -> Json:
+        if chat_id is None:
+            chat_id = default_chat_id(user_id, chat_type)
+        chat = self._chats.get(chat_id)
+        mine = [m for m in (chat.messages.values() if chat else ()) if m["from"]["id"] == user_id]
+        if mine:
+            return mine[-1]
+        update = self.message_update(
+            "(original text)", chat_id=chat_id, user_id=user_id, chat_type=chat_type
+        )
+        return update["message"]
 
     def callback_update(
         self,
@@ -1537,7 +1569,7 @@ class FakeBotApi:
             chat = self._ensure_chat(message["chat"]["id"])
             current = chat.messages.get(message["message_id"], message)
             query_id = str(4_000_000_000_000_000_000 + next(self._ids))
-            self._queries[query_id] = _Query("callback", user_id)
+            self._queries[query_id] = _Query("callback", user_id, chat.id)
             query = {
                 "id": query_id,
                 "from": user,
@@ -1709,6 +1741,19 @@ class FakeBotApi:
             query = self._queries.get(query_id)
             return query.answer if query else None
 
+    def callback_queries(
+        self, *, user_id: int | None = None, chat_id: int | None = None
+    ) -> list[str]:
+        """Ids of callback queries created so far, optionally for one user and/or chat."""
+        with self._lock:
+            return [
+                qid
+                for qid, query in self._queries.items()
+                if query.kind == "callback"
+                and (user_id is None or query.user_id == user_id)
+                and (chat_id is None or query.chat_id == chat_id)
+            ]
+
     def unanswered_callback_queries(self) -> list[str]:
         """Callback query ids the bot never answered (users would see a spinner)."""
         with self._lock:
@@ -1729,10 +1774,10 @@ class FakeBotApi:
         with self._lock:
             if not self.check_token(token):
                 return 401, _dumps(_UNAUTHORIZED)
-            for stored in self._files.values():
-                if stored.path == file_path and stored.content is not None:
-                    return 200, stored.content
-            return 404, _dumps(_NOT_FOUND)
+            stored = self._file_paths.get(file_path)
+            if stored is None or stored.content is None:
+                return 404, _dumps(_NOT_FOUND)
+            return 200, stored.content
 
     def clear_calls(self) -> None:
         """Forget recorded calls and delivered-message history (state is kept)."""
@@ -2032,6 +2077,7 @@ class FakeBotApi:
             meta["file_size"] = len(content)
         stored = _StoredFile(meta, content, f"documents/file_{n}{_extension(name)}")
         self._files[file_id] = stored
+        self._file_paths[stored.path] = stored
         return stored
 
     def _send_document(self, params: Json, files: dict[str, UploadedFile]) -> Json:
@@ -2416,7 +2462,9 @@ def _form_param(header: str, name: str) -> str | None:
     return re.sub(r"%([01][0-9A-F]|22)", lambda m: chr(int(m.group(1), 16)), value)
 
 
-def parse_multipart(body: bytes, content_type: str) -> tuple[dict[str, str], dict[str, UploadedFile]]:
+def parse_multipart(
+    body: bytes, content_type: str
+) -> tuple[dict[str, str], dict[str, UploadedFile]]:
     """Split a ``multipart/form-data`` body into string fields and file parts."""
     match = re.search(r'boundary="?([^";]+)"?', content_type)
     if match is None:
@@ -2470,6 +2518,10 @@ class _Server(ThreadingHTTPServer):
             self._connections.discard(request)
         super().shutdown_request(request)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients hanging up (cancelled long polls, client timeouts) are normal here."""
+        _LOG.debug("connection from %s ended abruptly", client_address, exc_info=True)
+
     def drop_connections(self) -> None:
         with self._connections_lock:
             connections = list(self._connections)
@@ -2482,6 +2534,7 @@ class _Handler(BaseHTTPRequestHandler):
     """Serves ``/bot<token>/<method>`` and ``/file/bot<token>/<path>`` like api.telegram.org."""
 
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are separate writes; avoid 40 ms stalls
     server: _Server
     timeout = 60
     error_content_type = "application/json"

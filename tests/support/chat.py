@@ -15,7 +15,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from .botapi import DEFAULT_USER_ID, Call, FakeBotApi, default_chat_id
+from .botapi import DEFAULT_USER_ID, FakeBotApi, default_chat_id
 
 __all__ = ["ChatDriver", "running_app"]
 
@@ -25,7 +25,9 @@ _UNHANDLED = "No error handlers are registered"
 
 
 @contextlib.asynccontextmanager
-async def running_app(application: Application) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+async def running_app(
+    application: Application,  # type: ignore[type-arg]
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """Initialize and start ``application`` (job queue and update fetcher, no polling), then
     stop and shut it down, even if the test fails."""
     await application.initialize()
@@ -97,6 +99,7 @@ class ChatDriver:
         self.raise_handler_errors = raise_handler_errors
         self.query_ids: list[str] = []
         self._start_message_id = api.last_message_id(self.chat_id)
+        self._start_call = len(api.calls)
 
     # -- acting as the user -----------------------------------------------------------------
 
@@ -193,19 +196,27 @@ class ChatDriver:
         ]
 
     @property
-    def callback_answers(self) -> list[Call]:
-        """``answerCallbackQuery`` calls answering this driver's taps (successful ones)."""
-        mine = set(self.query_ids)
+    def callback_answers(self) -> list[Json]:
+        """Params of every successful ``answerCallbackQuery`` for this user's queries in this
+        chat since the driver started (taps and raw ``callback_update``s alike), in order."""
+        mine = set(self.api.callback_queries(user_id=self.user_id, chat_id=self.chat_id))
         return [
-            call
-            for call in self.api.calls_of("answerCallbackQuery")
-            if call.ok and str(call.params.get("callback_query_id")) in mine
+            call.params
+            for call in self.api.calls[self._start_call :]
+            if call.method == "answerCallbackQuery"
+            and call.ok
+            and str(call.params.get("callback_query_id")) in mine
         ]
 
     @property
     def unanswered_callbacks(self) -> list[str]:
-        """Query ids of taps the bot never answered (the user would see a spinner)."""
-        return [qid for qid in self.query_ids if self.api.callback_answer(qid) is None]
+        """Ids of this user's callback queries in this chat the bot never answered."""
+        queries = self.api.callback_queries(user_id=self.user_id, chat_id=self.chat_id)
+        return [qid for qid in queries if self.api.callback_answer(qid) is None]
+
+    def texts_since(self, start: int = 0) -> list[str]:
+        """Texts (or captions) of ``messages[start:]``; ``texts_since(-2)`` gives the last two."""
+        return [m.get("text", m.get("caption", "")) for m in self.messages[start:]]
 
     def transcript(self) -> str:
         """The whole chat as text, for assertion messages."""
