@@ -46,14 +46,15 @@ just me more most my myself no nor not now of off on once only or other our ours
 over own same she should so some such than that the their theirs them themselves then there
 these they this those through to too under until up very was we were what when where which
 while who whom why will with would you your yours yourself yourselves im ive dont doesnt didnt
-cant wont isnt arent shes hes theyre were weve youre thats whats u ur pls please ok okay hi
+cant wont isnt arent shes hes theyre weve youre thats whats u ur pls please okay hi
+don doesn didn isn aren wasn weren won shouldn wouldn couldn ve re ll
 hey also still us get got go going want wants need needs say says said tell told really
 just even like kind sort thing things something anything someone anyone way ways know think
-mean fine wrong best ok lot lots much many actually guess supposed handle deal bring
+mean fine wrong best lot lots much many actually guess supposed handle deal bring
 day days week weeks month months year years time times today tomorrow yesterday
 el la los las un una unos unas de del al y o que en es por para con se su sus lo le les mi mis
 tu tus nos como pero si ya muy mas este esta estos estas ese esa eso hay ser son fue era tiene
-tienen puedo puede podemos debo debemos hacer hago qué cómo cuando donde quien
+tienen puedo puede podemos debo debemos hacer hago cuando donde quien
 ante bajo cada cual cuales desde entre hacia hasta sin sobre tras yo ella ellas ellos nosotros
 usted ustedes le algo alguien nada todo todos toda todas otro otra otros otras mismo tambien
 porque pues entonces aqui alli asi bien mal solo sobre segun estar estoy estamos estan he ha
