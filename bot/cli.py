@@ -1,8 +1,9 @@
-"""`coachbot`: run the bot (Telegram with a token, else the terminal coach), chat, check."""
+"""`coachbot`: run the bot (Telegram with a token, else the terminal coach), chat, check, ask."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from bot.settings import Settings
 from dialogues.engine import Engine
 from dialogues.loader import check_library
 from dialogues.problems import ContentError
+from dialogues.search import Guidance
 
 log = logging.getLogger("coachbot")
 
@@ -23,7 +25,7 @@ def _engine(content: Path) -> Engine:
     library, problems = check_library(content)
     if library is None:
         raise ContentError(problems)
-    return Engine(library)
+    return Engine(library, Guidance(library))
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -79,6 +81,28 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """Show which cards each question reaches, so reviewers can check the search."""
+    engine = _engine(settings.content)
+    questions = args.question
+    if questions == ["-"]:
+        questions = [line.strip() for line in sys.stdin if line.strip()]
+    for question in questions:
+        ranking = engine.search(question, args.locale, args.limit)
+        cards = [{"id": h.card.id, "score": h.score, "source": list(h.card.source)}
+                 for h in ranking.hits]
+        if args.json:
+            print(json.dumps({"question": question, "answered": ranking.answered, "cards": cards},
+                             ensure_ascii=False))
+            continue
+        verdict = "answered" if ranking.answered else "no guidance (below the threshold)"
+        print(f"{question}\n  {verdict}")
+        for rank, hit in enumerate(ranking.hits, start=1):
+            print(f"  {rank}. {hit.card.id}  {hit.score:.3f}  {hit.card.title}  "
+                  f"[{', '.join(hit.card.source)}]")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="coachbot", description=__doc__)
     sub = root.add_subparsers(dest="command")
@@ -92,6 +116,13 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check the content and report every problem")
     check.add_argument("content", nargs="?", help="content folder (default: the bot's)")
     check.set_defaults(handler=cmd_check)
+    ask = sub.add_parser("ask", help="show which guidance cards a question reaches")
+    ask.add_argument("question", nargs="+", help="one or more questions; '-' reads one a line "
+                                                 "from standard input")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("--locale", default=None, help="the language to search (default: en)")
+    ask.add_argument("--limit", type=int, default=3, help="how many cards to list (default 3)")
+    ask.set_defaults(handler=cmd_ask)
     return root
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from dialogues import callbacks
 from dialogues.engine import Engine
 from dialogues.events import (
+    Ask,
     Cancel,
     Event,
     GoBack,
@@ -22,7 +23,7 @@ from dialogues.events import (
     StartDialogue,
     TextInput,
 )
-from dialogues.outputs import Button, Document, EditMessage, Message, Notice, Output
+from dialogues.outputs import Button, Document, EditMessage, Message, Notice, Output, Tally
 from dialogues.session import Session
 
 QUIT_WORDS = ("/quit", "/exit", "/q")
@@ -86,6 +87,8 @@ class ConsoleCoach:
             return StartDialogue(argument.strip()) if argument.strip() else ShowHome()
         if command in commands:
             return commands[command]
+        if command == "/ask":
+            return Ask(argument)
         return TextInput(line)
 
     def apply(self, event: Event) -> None:
@@ -102,6 +105,8 @@ class ConsoleCoach:
             elif isinstance(output, Document):
                 path = self.save(output)
                 self.write(self._ui("document_saved", path=path))
+            elif isinstance(output, Tally):
+                continue  # the terminal coach keeps no counts
             else:
                 self._message(output)
 

@@ -20,7 +20,7 @@ from telegram import (
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest
 
-from dialogues.outputs import Document, EditMessage, Keyboard, Message, Notice, Output
+from dialogues.outputs import Document, EditMessage, Keyboard, Message, Notice, Output, Tally
 
 TOAST_LIMIT = 200  # Telegram shows at most 200 characters in a callback answer
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -129,6 +129,8 @@ async def deliver(bot: Bot, chat_id: int, outputs: list[Output],
                 await edit_message(bot, chat_id, query, output.message)
             elif isinstance(output, Document):
                 await send_document(bot, chat_id, output)
+            elif isinstance(output, Tally):
+                continue  # counted by the caller, never shown
             else:
                 await send_message(bot, chat_id, output)
     finally:

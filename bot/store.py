@@ -36,6 +36,18 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         CREATE INDEX sessions_user ON sessions(user_id);
     """),
+    # Quick guidance: votes keep only the card and the vote; unanswered questions only a count.
+    ("guidance_feedback", """
+        CREATE TABLE guidance_feedback (
+            id INTEGER PRIMARY KEY,
+            card_id TEXT NOT NULL,
+            helpful INTEGER NOT NULL CHECK (helpful IN (0, 1))
+        );
+        CREATE TABLE guidance_counters (
+            name TEXT PRIMARY KEY,
+            count INTEGER NOT NULL
+        );
+    """),
 )
 
 

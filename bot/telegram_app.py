@@ -17,11 +17,12 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
 
-from bot import render
+from bot import guidance, render
 from bot.concurrency import PerChatUpdateProcessor
 from bot.logsafe import who
 from bot.settings import Settings
@@ -43,7 +44,7 @@ from dialogues.outputs import Button, Message, Notice
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "menu", "help", "back", "cancel", "forget")
+COMMANDS = ("start", "menu", "help", "ask", "back", "cancel", "forget")
 PRIVATE = filters.ChatType.PRIVATE
 # Telegram never sends longer messages; we cap anyway so hostile input costs nothing.
 MAX_INPUT = 10_000
@@ -75,6 +76,7 @@ class CoachBot:
         locale = user.language_code if user.language_code else self.locale
         result = self.engine.handle(stored.session, event, locale)
         self.store.save(chat.id, user.id, result.session, update.update_id)
+        guidance.record(self.store, result.outputs)
         await render.deliver(context.bot, chat.id, result.outputs, query)
         log.info(
             "event=%s user=%s step=%s ms=%.1f", type(event).__name__, who(user.id),
@@ -220,6 +222,10 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore,
     application.add_handler(CommandHandler("back", coach.back, filters=PRIVATE))
     application.add_handler(CommandHandler("cancel", coach.cancel, filters=PRIVATE))
     application.add_handler(CommandHandler("forget", coach.forget, filters=PRIVATE))
+    # --- Quick guidance (bot/guidance.py): /ask, and @bot <question> in any chat -----------------
+    asking = guidance.GuidanceHandlers(coach)
+    application.add_handler(CommandHandler("ask", asking.ask, filters=PRIVATE))
+    application.add_handler(InlineQueryHandler(asking.inline_query))
     application.add_handler(CallbackQueryHandler(coach.button))
     application.add_handler(MessageHandler(filters.UpdateType.EDITED & PRIVATE, coach.edited))
     application.add_handler(MessageHandler(filters.COMMAND & PRIVATE, coach.unknown_command))

@@ -2,14 +2,26 @@
 
 Format (at most 64 bytes, Telegram's limit): ``1<action>|<dialogue>|<step>|<option>|<turn>``
 for step buttons (turn in base 36), ``1m|<dialogue>`` to start a dialogue, ``1h`` for the
-menu and ``1v`` to resume. Anything else decodes to None and is never applied.
+menu and ``1v`` to resume. Guidance cards: ``1g|<card>`` shows a card, ``1r|<card>`` its
+longer text, ``1f|<card>|u`` or ``|d`` votes, ``1x`` is "none of these". Anything else
+decodes to None and is never applied.
 """
 
 from __future__ import annotations
 
 import re
 
-from dialogues.events import Action, Event, Press, Resume, ShowMenu, StartDialogue
+from dialogues.events import (
+    Action,
+    Event,
+    NoneOfThese,
+    Press,
+    Resume,
+    ShowCard,
+    ShowMenu,
+    StartDialogue,
+    Vote,
+)
 
 VERSION = "1"
 TURN_MODULUS = 36**6  # turns wrap at six base-36 digits
@@ -19,6 +31,8 @@ _STEP_BUTTON = re.compile(
     r"\|([0-9a-z]{1,6})$"
 )
 _START = re.compile(rf"^{VERSION}m\|({_ID})$")
+_CARD = re.compile(rf"^{VERSION}([gr])\|([a-z][a-z0-9_]{{0,31}})$")
+_VOTE = re.compile(rf"^{VERSION}f\|([a-z][a-z0-9_]{{0,31}})\|([ud])$")
 
 
 def _base36(number: int) -> str:
@@ -41,6 +55,15 @@ def start_button(dialogue_id: str) -> str:
 
 MENU = f"{VERSION}h"
 RESUME = f"{VERSION}v"
+NONE_OF_THESE = f"{VERSION}x"
+
+
+def card_button(card_id: str, more: bool = False) -> str:
+    return f"{VERSION}{'r' if more else 'g'}|{card_id}"
+
+
+def vote_button(card_id: str, helpful: bool) -> str:
+    return f"{VERSION}f|{card_id}|{'u' if helpful else 'd'}"
 
 
 def decode(data: str | None) -> Event | None:
@@ -53,6 +76,12 @@ def decode(data: str | None) -> Event | None:
         return Resume()
     if match := _START.match(data):
         return StartDialogue(match.group(1))
+    if data == NONE_OF_THESE:
+        return NoneOfThese()
+    if match := _CARD.match(data):
+        return ShowCard(match.group(2), more=match.group(1) == "r")
+    if match := _VOTE.match(data):
+        return Vote(match.group(1), helpful=match.group(2) == "u")
     if match := _STEP_BUTTON.match(data):
         action, dialogue_id, step_id, option, turn = match.groups()
         return Press(Action(action), dialogue_id, step_id, option, int(turn, 36))

@@ -15,20 +15,35 @@ from dialogues import callbacks
 from dialogues.document import summary_document
 from dialogues.events import (
     Action,
+    Ask,
     Cancel,
     Event,
     GoBack,
+    NoneOfThese,
     Press,
     Resume,
+    ShowCard,
     ShowHelp,
     ShowHome,
     ShowMenu,
     StartDialogue,
     TextInput,
+    Vote,
 )
+from dialogues.guidance import Card
 from dialogues.machine import BACK, DialogueMachine
 from dialogues.model import Dialogue, Library, Locale, Step, StepKind
-from dialogues.outputs import Button, Document, EditMessage, Keyboard, Message, Notice, Output
+from dialogues.outputs import (
+    Button,
+    Document,
+    EditMessage,
+    Keyboard,
+    Message,
+    Notice,
+    Output,
+    Tally,
+)
+from dialogues.search import Guidance, Ranking
 from dialogues.session import Answer, Session
 from dialogues.templates import Scope, answer_text, summary_body
 
@@ -44,11 +59,15 @@ class Result:
 class Engine:
     """Runs every dialogue of a `Library`; one `DialogueMachine` per dialogue and locale.
 
-    `today` dates summary documents; tests pass a fixed day so documents are reproducible.
+    With `guidance`, typed text that no dialogue step is waiting for, and /ask, are answered
+    from the guidance cards; without it such text only brings up the menu. `today` dates
+    summary documents; tests pass a fixed day so documents are reproducible.
     """
 
-    def __init__(self, library: Library, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, library: Library, guidance: Guidance | None = None,
+                 today: Callable[[], date] = date.today) -> None:
         self.library = library
+        self.guidance = guidance
         self.today = today
         self._machines = {
             (code, dialogue.id): DialogueMachine(dialogue)
@@ -89,6 +108,15 @@ class Engine:
                     return Result(None, [Message(lang.ui["nothing_to_cancel"]),
                                          self._menu(lang, None)])
                 return Result(None, [Message(lang.ui["cancelled"]), self._menu(lang, None)])
+            case Ask(question):
+                return self._ask(lang, session, question)
+            case ShowCard(card_id, more):
+                return self._show_card(lang, session, card_id, more)
+            case Vote(card_id, helpful):
+                return Result(session, [Notice(lang.ui["guidance_thanks"]), Tally(card_id, helpful)])
+            case NoneOfThese():
+                return Result(session, [self._menu_with(lang, session, lang.ui["guidance_none_fit"]),
+                                        Tally()])
         raise TypeError(f"unknown event {event!r}")  # pragma: no cover - exhaustive match
 
     def dialogue_titles(self, locale: str | None = None) -> dict[str, str]:
@@ -180,6 +208,8 @@ class Engine:
     # --- typed text -------------------------------------------------------------------------
 
     def _text(self, lang: Locale, session: Session | None, text: str) -> Result:
+        if (session is None or session.finished) and self.guidance is not None:
+            return self._ask(lang, session, text)
         if session is None or session.finished:
             return Result(session, [self._menu_with(lang, session, lang.ui["no_dialogue"])])
         step = self._step(session)
@@ -193,6 +223,59 @@ class Engine:
                                                  limit=f"{step.max_length:,}")
             return Result(session, [Message(refusal)])
         return self._advance(lang, session, "next", answer)
+
+    # --- quick guidance ---------------------------------------------------------------------
+
+    def search(self, question: str, locale: str | None = None, limit: int = 3) -> Ranking:
+        """The cards a question reaches (no guidance configured: none)."""
+        if self.guidance is None:
+            return Ranking(question, (), False)
+        return self.guidance.search(question, self.library.locale(locale).code, limit)
+
+    def card_message(self, card: Card, locale: str | None = None, more: bool = False) -> Message:
+        """A card as a message without buttons: title, answer and the sections it cites."""
+        lang = self.library.locale(locale)
+        cited = "\n".join(f"• {self.library.sections[s]} [{s}]" for s in card.source)
+        body = f"{card.answer}\n\n{card.more}" if more and card.more else card.answer
+        return Message(f"{body}\n\n{lang.ui['guidance_sources']}\n{cited}", (), card.title)
+
+    def _ask(self, lang: Locale, session: Session | None, question: str) -> Result:
+        if not question.strip():
+            return Result(session, [Message(lang.ui["ask_empty"])])
+        ranking = self.search(question, lang.code)
+        if not ranking.answered:
+            return Result(session, [self._menu_with(lang, session, lang.ui["guidance_not_covered"]),
+                                    Tally()])
+        best, *others = (hit.card for hit in ranking.hits)
+        return Result(session, [self._card_view(lang, best, tuple(others))])
+
+    def _show_card(self, lang: Locale, session: Session | None, card_id: str, more: bool) -> Result:
+        card = self.guidance.card(card_id, lang.code) if self.guidance else None
+        if card is None:
+            return Result(session, [Message(lang.ui["guidance_unknown_card"])])
+        return Result(session, [self._card_view(lang, card, (), more)])
+
+    def _card_view(self, lang: Locale, card: Card, others: tuple[Card, ...],
+                   more: bool = False) -> Message:
+        """The card, with "walk me through it", runners-up, "none of these" and 👍/👎."""
+        ui = lang.ui
+        shown = self.card_message(card, lang.code, more)
+        rows: list[tuple[Button, ...]] = []
+        for dialogue_id in card.related:
+            dialogue = lang.dialogues.get(dialogue_id)
+            if dialogue is not None:
+                label = ui["guidance_walk_through"].format(title=dialogue.title)
+                rows.append((Button(label, callbacks.start_button(dialogue_id)),))
+        if card.more and not more:
+            rows.append((Button(ui["guidance_more"], callbacks.card_button(card.id, more=True)),))
+        for other in others:
+            label = ui["guidance_runner_up"].format(title=other.title)
+            rows.append((Button(label, callbacks.card_button(other.id)),))
+        if others:
+            rows.append((Button(ui["guidance_none"], callbacks.NONE_OF_THESE),))
+        rows.append((Button(ui["guidance_vote_up"], callbacks.vote_button(card.id, True)),
+                     Button(ui["guidance_vote_down"], callbacks.vote_button(card.id, False))))
+        return Message(f"{shown.text}\n\n{ui['guidance_helpful']}", tuple(rows), shown.title)
 
     # --- moving -----------------------------------------------------------------------------
 

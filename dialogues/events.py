@@ -71,6 +71,38 @@ class Cancel:
     """/cancel."""
 
 
+# --- Quick guidance ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ask:
+    """/ask <question>: search the guidance cards (the dialogue in progress is kept)."""
+
+    question: str
+
+
+@dataclass(frozen=True)
+class ShowCard:
+    """A runner-up card's button, or "Tell me more" (`more`) under a card."""
+
+    card_id: str
+    more: bool = False
+
+
+@dataclass(frozen=True)
+class Vote:
+    """👍 / 👎 under a card: only the card id and the vote are kept, never the question."""
+
+    card_id: str
+    helpful: bool
+
+
+@dataclass(frozen=True)
+class NoneOfThese:
+    """None of the cards shown fits the question."""
+
+
 Event = (
     ShowHome | ShowMenu | ShowHelp | StartDialogue | Resume | Press | TextInput | GoBack | Cancel
+    | Ask | ShowCard | Vote | NoneOfThese
 )

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import string
+from dataclasses import replace
 from pathlib import Path
 
+from dialogues.guidance import load_cards, load_synonyms
 from dialogues.model import (
     OPTION_KINDS,
     SKIPPED,
@@ -518,7 +520,18 @@ def load_locale(root: Path, code: str, sections: dict[str, str], problems: Probl
     if not ui_file.exists():
         problems.error(Mark(_display_path(ui_file, root)), "missing interface strings file")
     ordered = dict(sorted(dialogues.items(), key=lambda kv: (kv[1].audience, kv[1].title)))
-    return Locale(code, ordered, ui)
+    cards = load_cards(folder / "guidance", root, sections, dialogues, problems)
+    return Locale(code, ordered, ui, cards)
+
+
+def _with_synonyms(root: Path, locales: dict[str, Locale], problems: Problems) -> dict[str, Locale]:
+    """Each folder's synonyms.yaml joins its locale's search vocabulary; a folder that is not
+    (yet) a locale, such as Spanish before its cards exist, lends its words to the English cards."""
+    merged: dict[str, tuple[tuple[str, ...], ...]] = {code: () for code in locales}
+    for file in sorted(root.glob("*/synonyms.yaml")):
+        code = file.parent.name if file.parent.name in locales else "en"
+        merged[code] += load_synonyms(file, root, problems)
+    return {code: replace(locale, synonyms=merged[code]) for code, locale in locales.items()}
 
 
 def check_library(root: Path) -> tuple[Library | None, Problems]:
@@ -534,6 +547,7 @@ def check_library(root: Path) -> tuple[Library | None, Problems]:
         problems.error(Mark(str(root / "en")), "the English content (en/ui.yaml) is missing")
         return None, problems
     locales = {code: load_locale(root, code, sections, problems) for code in codes}
+    locales = _with_synonyms(root, locales, problems)
     if problems.errors:
         return None, problems
     return Library(sections, locales, _content_version(root)), problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from dialogues.guidance import Card
 from dialogues.problems import Mark
 
 
@@ -115,11 +116,14 @@ class Dialogue:
 
 @dataclass(frozen=True)
 class Locale:
-    """Everything one language needs: dialogues in menu order, and interface strings."""
+    """Everything one language needs: dialogues in menu order, interface strings, guidance."""
 
     code: str
     dialogues: dict[str, Dialogue]
     ui: dict[str, str]
+    # Quick guidance: the cards, and groups of words a search treats as one.
+    cards: tuple[Card, ...] = ()
+    synonyms: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)

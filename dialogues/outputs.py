@@ -49,4 +49,13 @@ class Document:
     caption: str = ""
 
 
-Output = Message | EditMessage | Notice | Document
+@dataclass(frozen=True)
+class Tally:
+    """Something to count, never shown: a vote on a card (`card_id`, `helpful`), or a question
+    the guidance could not answer (no card id). Front ends that keep no counts ignore it."""
+
+    card_id: str = ""
+    helpful: bool | None = None
+
+
+Output = Message | EditMessage | Notice | Document | Tally

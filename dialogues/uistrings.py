@@ -79,5 +79,21 @@ UI_FIELDS: dict[str, frozenset[str]] = {
         "command_back": (),
         "command_cancel": (),
         "command_forget": (),
+        # Quick guidance
+        "command_ask": (),
+        "ask_empty": (),
+        "guidance_sources": (),
+        "guidance_helpful": (),
+        "guidance_walk_through": ("title",),
+        "guidance_more": (),
+        "guidance_runner_up": ("title",),
+        "guidance_none": (),
+        "guidance_vote_up": (),
+        "guidance_vote_down": (),
+        "guidance_thanks": (),
+        "guidance_not_covered": (),
+        "guidance_none_fit": (),
+        "guidance_unknown_card": (),
+        "inline_open_private": (),
     }.items()
 }

@@ -1,0 +1,63 @@
+"""How well a card ranking answers labelled staff questions: shared by the quality test and the
+benchmark, so both report the same figures the same way.
+
+A question is a hit at top-k when any of the first k cards shown cites one of its expected
+section ids. A question the guidelines do not answer (no expected ids) is handled correctly
+when the ranking declines to answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from dialogues.guidance import Card
+
+# A ranking: the cards shown for a question, best first, and whether it answers at all.
+Rank = Callable[[str], tuple[tuple[Card, ...], bool]]
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    expect: frozenset[str]
+    half: str
+
+
+@dataclass(frozen=True)
+class Figures:
+    answerable: int
+    top1: float
+    top3: float
+    unanswerable: int
+    no_guidance: float  # share of unanswerable questions correctly declined
+
+    def __str__(self) -> str:
+        return (f"top-1 {self.top1:.1%}, top-3 {self.top3:.1%} of {self.answerable}; "
+                f"correct 'no guidance' {self.no_guidance:.1%} of {self.unanswerable}")
+
+
+def load_questions(file: Path) -> list[Question]:
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    return [Question(str(q["q"]), frozenset(q["expect"]), str(q["half"]))
+            for q in data["questions"]]
+
+
+def measure(questions: Iterable[Question], rank: Rank) -> Figures:
+    top1 = top3 = answerable = declined = unanswerable = 0
+    for question in questions:
+        cards, answered = rank(question.text)
+        if not question.expect:
+            unanswerable += 1
+            declined += not answered
+            continue
+        answerable += 1
+        shown = cards[:3] if answered else ()
+        cited = [bool(question.expect & set(card.source)) for card in shown]
+        top1 += bool(cited) and cited[0]
+        top3 += any(cited)
+    return Figures(answerable, top1 / max(answerable, 1), top3 / max(answerable, 1),
+                   unanswerable, declined / max(unanswerable, 1))

@@ -1,0 +1,112 @@
+"""Guidance cards and the reviewers' synonyms list, loaded and checked like dialogues.
+
+Cards answer quick questions; every mistake in them (an answer too long for a phone screen, an
+unknown section or dialogue id, a card id used twice) is reported as ``path:line:col`` when the
+bot starts or `coachbot check` runs, never when someone asks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from dialogues.problems import Mark, Problems, did_you_mean
+from dialogues.schema import Reader
+from dialogues.yamlsource import Mapping, read_yaml
+
+CARD_ID_MAX = 32
+TITLE_MAX = 120
+ANSWER_MAX = 600
+MORE_MAX = 2000
+
+
+@dataclass(frozen=True)
+class Card:
+    """One practical question and its short, cited answer."""
+
+    id: str
+    title: str
+    answer: str
+    source: tuple[str, ...]
+    mark: Mark
+    more: str = ""
+    related: tuple[str, ...] = ()
+    also_asked: tuple[str, ...] = ()
+
+
+def _shown(file: Path, root: Path) -> str:
+    try:
+        return str(Path(root.name) / file.relative_to(root))
+    except ValueError:
+        return str(file)
+
+
+def _card(entry: Mapping, reader: Reader, sections: dict[str, str],
+          dialogue_ids: Iterable[str]) -> Card | None:
+    card_id = reader.identifier(entry.get("id"), "card id", CARD_ID_MAX)
+    what = f"card '{card_id or '?'}'"
+    title = reader.text(entry.get("title"), f"'title' of {what}", TITLE_MAX)
+    answer = reader.text(entry.get("answer"), f"'answer' of {what}", ANSWER_MAX)
+    more = reader.text(entry.get("more"), f"'more' of {what}", MORE_MAX) or ""
+    source = reader.sources(entry.get("source"), what, sections)
+    related = reader.text_list(entry.get("related"), f"'related' of {what}")
+    known = tuple(dialogue_ids)
+    for dialogue_id in related:
+        if dialogue_id not in known:
+            reader.error(entry.key_mark("related"),
+                         f"unknown dialogue '{dialogue_id}' in 'related' of {what}"
+                         f"{did_you_mean(dialogue_id, known)} (the ids are the file names in "
+                         "content/en/dialogues/)")
+    also_asked = reader.text_list(entry.get("also_asked"), f"'also_asked' of {what}")
+    if entry.get("source") is not None and not source:
+        return None
+    if None in (card_id, title, answer):
+        return None
+    return Card(id=card_id, title=title, answer=answer, source=source,  # type: ignore[arg-type]
+                mark=entry.mark, more=more,
+                related=tuple(d for d in related if d in known), also_asked=also_asked)
+
+
+def load_cards(folder: Path, root: Path, sections: dict[str, str], dialogue_ids: Iterable[str],
+               problems: Problems) -> tuple[Card, ...]:
+    """Every card in `folder/*.yaml`, in file order; problems are recorded, not raised."""
+    reader = Reader(problems)
+    cards: dict[str, Card] = {}
+    known = tuple(dialogue_ids)
+    for file in sorted(folder.glob("*.y*ml")):
+        shown = _shown(file, root)
+        if file.suffix != ".yaml":
+            problems.error(Mark(shown), "content files end in '.yaml' — rename the file")
+            continue
+        top = reader.mapping(read_yaml(file, problems, shown), "a guidance file", ("cards",))
+        for item in reader.sequence(top.get("cards") if top else None, "'cards'"):
+            entry = reader.mapping(item, "a card", ("id", "title", "answer", "source"),
+                                   ("more", "related", "also_asked"))
+            card = _card(entry, reader, sections, known) if entry is not None else None
+            if card is None:
+                continue
+            if card.id in cards:
+                first = cards[card.id].mark
+                reader.error(card.mark, f"card id '{card.id}' is already used at {first} — "
+                                        "rename one of the two cards")
+                continue
+            cards[card.id] = card
+    return tuple(cards.values())
+
+
+def load_synonyms(file: Path, root: Path, problems: Problems) -> tuple[tuple[str, ...], ...]:
+    """Reviewer-owned search vocabulary: groups of words and phrases that mean the same thing
+    to a searcher (the first is the word the cards use)."""
+    reader = Reader(problems)
+    top = reader.mapping(read_yaml(file, problems, _shown(file, root)), "synonyms file",
+                         ("groups",))
+    groups: list[tuple[str, ...]] = []
+    for node in reader.sequence(top.get("groups") if top else None, "'groups'"):
+        group = reader.text_list(node, "a synonyms group")
+        if len(group) < 2:
+            reader.error(node.mark, "a synonyms group needs at least two words or phrases, "
+                                    "written as [card word, other word, ...]")
+            continue
+        groups.append(group)
+    return tuple(groups)
