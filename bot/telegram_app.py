@@ -9,7 +9,7 @@ import logging
 import time
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, Update, User
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -23,7 +23,9 @@ from telegram.ext import (
 
 from bot import render
 from bot.concurrency import PerChatUpdateProcessor
+from bot.language import CALLBACK, LanguageChoice, chosen_locale
 from bot.logsafe import who
+from bot.reload import Reloader
 from bot.settings import Settings
 from bot.store import SessionStore
 from dialogues import callbacks
@@ -43,7 +45,7 @@ from dialogues.outputs import Button, Message, Notice
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "menu", "help", "back", "cancel", "forget")
+COMMANDS = ("start", "menu", "help", "back", "cancel", "forget", "language")
 PRIVATE = filters.ChatType.PRIVATE
 # Telegram never sends longer messages; we cap anyway so hostile input costs nothing.
 MAX_INPUT = 10_000
@@ -72,7 +74,7 @@ class CoachBot:
             # Telegram delivered this update again (we crashed before confirming it): it was
             # already applied, so only show where the person is now.
             event = Resume()
-        locale = user.language_code if user.language_code else self.locale
+        locale = self.user_locale(user)
         result = self.engine.handle(stored.session, event, locale)
         self.store.save(chat.id, user.id, result.session, update.update_id)
         await render.deliver(context.bot, chat.id, result.outputs, query)
@@ -81,6 +83,10 @@ class CoachBot:
             result.session.state if result.session else "-",
             (time.perf_counter() - started) * 1000,
         )
+
+    def user_locale(self, user: User) -> str:
+        """The language chosen with /language, else Telegram's language_code, else the default."""
+        return chosen_locale(self.store, user.id) or user.language_code or self.locale
 
     # --- commands (private chats) ------------------------------------------------------------
 
@@ -219,6 +225,12 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore,
     application.add_handler(CommandHandler("back", coach.back, filters=PRIVATE))
     application.add_handler(CommandHandler("cancel", coach.cancel, filters=PRIVATE))
     application.add_handler(CommandHandler("forget", coach.forget, filters=PRIVATE))
+    # --- Reviewers: /language (stored choice) and /reload for COACHBOT_ADMINS (also SIGHUP) ---
+    languages, reloader = LanguageChoice(coach), Reloader(coach, settings)
+    application.bot_data["reloader"] = reloader
+    application.add_handler(CommandHandler("language", languages.ask, filters=PRIVATE))
+    application.add_handler(CallbackQueryHandler(languages.pick, pattern=CALLBACK))
+    application.add_handler(CommandHandler("reload", reloader.command, filters=PRIVATE))
     application.add_handler(CallbackQueryHandler(coach.button))
     application.add_handler(MessageHandler(filters.UpdateType.EDITED & PRIVATE, coach.edited))
     application.add_handler(MessageHandler(filters.COMMAND & PRIVATE, coach.unknown_command))
