@@ -7,6 +7,7 @@ a session whose step vanished). On failure the old content stays live and the er
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import signal
 from pathlib import Path
@@ -61,7 +62,9 @@ class Reloader:
         if user.id not in self.settings.admins:
             await self.coach.unknown_command(update, context)
             return
-        done, problems = self.reload()
+        # Loading takes a noticeable moment: do it off the event loop, so other chats keep
+        # being answered (from the old engine) meanwhile.
+        done, problems = await asyncio.to_thread(self.reload)
         ui = self.coach.engine.library.locale(self.coach.user_locale(user)).ui
         if done:
             text = ui["reload_done"].format(version=self.coach.engine.library.version,

@@ -82,6 +82,10 @@ _PARSER_ADVICE = {
     "expected <block end>, but found '-'": (
         "this list item is not indented like the items around it — line it up with its siblings"
     ),
+    "expected <block end>, but found": (
+        "this line is not indented like the lines around it — line it up, with spaces, with the "
+        "other lines of the same block (for example the 'id:' line just above)"
+    ),
 }
 
 

@@ -31,6 +31,10 @@ class Term:
         words = sorted({self.term, *self.forms}, key=len, reverse=True)
         return re.compile("|".join(_phrase(w) for w in words), re.IGNORECASE)
 
+    def needles(self) -> tuple[str, ...]:
+        """First words of the term and its forms: text without any of them cannot match."""
+        return tuple({w.split()[0].lower() for w in (self.term, *self.forms)})
+
     def allowed(self) -> re.Pattern[str] | None:
         if not self.allow:
             return None
@@ -73,7 +77,7 @@ def check_language(files: ContentFiles, problems: Problems) -> None:
     terms = load_terms(files.root, problems)
     if not terms:
         return
-    compiled = [(term, term.pattern(), term.allowed()) for term in terms]
+    compiled = [(term, term.pattern(), term.allowed(), term.needles()) for term in terms]
     for code in locales(files.root):
         for file in files.files(code):
             lines = file.read_text(encoding="utf-8").splitlines()
@@ -89,12 +93,17 @@ def language_message(found: str, term: Term) -> str:
             f"explained, add the phrase to 'allow:' of '{term.term}' in content/language.yaml.)")
 
 
-def _findings(text: str, compiled: list[tuple[Term, re.Pattern[str], re.Pattern[str] | None]]
-              ) -> list[tuple[int, int, Term]]:
+Compiled = tuple[Term, re.Pattern[str], re.Pattern[str] | None, tuple[str, ...]]
+
+
+def _findings(text: str, compiled: list[Compiled]) -> list[tuple[int, int, Term]]:
     """Matches not inside an allowed phrase; a longer term wins over a shorter one it contains
     ('child prostitute' is reported once, not also as 'prostitute')."""
     matches: list[tuple[int, int, Term]] = []
-    for term, pattern, allowed in compiled:
+    lowered = text.lower()
+    for term, pattern, allowed, needles in compiled:
+        if not any(needle in lowered for needle in needles):
+            continue
         exempt = [m.span() for m in allowed.finditer(text)] if allowed else []
         for match in pattern.finditer(text):
             start, end = match.span()

@@ -63,7 +63,10 @@ def check_translations(files: ContentFiles, problems: Problems) -> list[Coverage
     coverage per locale. A file with no translation yet is listed in the coverage, not warned
     about: a translation can be added one file at a time while the bot shows the English."""
     root = files.root
-    english = {file.relative_to(root / "en"): files.wording(file) for file in files.files("en")}
+    # An English file that cannot be read is reported as an error already; comparing against
+    # it would only bury that error under a warning for every translated text.
+    english = {file.relative_to(root / "en"): files.wording(file) for file in files.files("en")
+               if files.node(file) is not None}
     coverage: list[Coverage] = []
     for code in locales(root):
         if code == "en":
