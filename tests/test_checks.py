@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.console import ConsoleCoach
 from dialogues.checks.translations import fingerprint, record_translation
+from dialogues.engine import Engine
 from dialogues.loader import check_library
+from dialogues.model import Library
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -300,3 +303,39 @@ def test_everything_is_reported_at_once_and_sorted(content_copy: Path) -> None:
     shown = [str(p.mark) for p in sorted(problems.items)]
     assert shown == sorted(shown, key=lambda m: (m.split(":")[0], *map(int, m.split(":")[1:] or [0])))
     assert any("prompts.yaml:5:9" in m for m in shown) and any("demo.yaml:10:11" in m for m in shown)
+
+
+def test_a_misindented_line_is_explained_in_plain_words(content_copy: Path) -> None:
+    """A label indented less than its option's id gets advice about lining it up, at its line."""
+    file = write_demo(content_copy, "What happened?")
+    file.write_text(file.read_text().replace("    kind: text\n", "  kind: text\n"), encoding="utf-8")
+    assert findings(content_copy, D) == [
+        f"{D}:9:3: this line is not indented like the lines around it — line it up, with spaces, "
+        "with the other lines of the same block (for example the 'id:' line just above)"]
+
+
+def test_an_unreadable_english_file_is_not_buried_under_translation_warnings(bilingual: Path) -> None:
+    """When the English cannot be read, only its error is shown, not a warning per translation."""
+    edit(bilingual / "en/dialogues/demo.yaml", "    kind: text\n", "\tkind: text\n")
+    assert [f for f in findings(bilingual, "content/") if "/demo." in f] == [
+        f"{D}:9:1: a tab character — YAML needs spaces: replace the tab with spaces (two for each "
+        "level of indentation)"]
+
+
+def test_the_preview_shows_where_each_step_is_written(library: Library) -> None:
+    """`coachbot chat --show-ids` prints the step id, its file and line, and its sources."""
+    lines: list[str] = []
+    answers = iter(["/quit"])
+    ConsoleCoach(Engine(library), read=lambda _prompt: next(answers), write=lines.append,
+                 show_ids=True).run("self_reflection")
+    assert lines[0] == ("\n[step 'intro' (info) at content/en/dialogues/self_reflection.yaml:11:5 "
+                        "· source: outreach-self-reflection]")
+
+
+def test_the_spanish_preview_is_in_spanish(library: Library) -> None:
+    """`coachbot chat --locale es` runs the Spanish wording, English where it is missing."""
+    lines: list[str] = []
+    answers = iter(["/quit"])
+    ConsoleCoach(Engine(library), read=lambda _prompt: next(answers), write=lines.append,
+                 locale="es").run("self_reflection")
+    assert "ANTES DE CONTACTAR: AUTORREFLEXIÓN" in lines
