@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -16,6 +17,9 @@ from bot import render
 from bot.logsafe import who
 from bot.store import SessionStore
 from dialogues.outputs import Button, Message, Notice
+
+if TYPE_CHECKING:  # the coach imports this module to register its handlers
+    from bot.telegram_app import CoachBot
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +47,7 @@ def choose(store: SessionStore, user_id: int, code: str) -> None:
 class LanguageChoice:
     """The /language command and its buttons; reads the live engine from the coach each time."""
 
-    def __init__(self, coach) -> None:  # a CoachBot (typed loosely to avoid an import cycle)
+    def __init__(self, coach: CoachBot) -> None:
         self.coach = coach
 
     async def ask(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

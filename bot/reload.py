@@ -11,6 +11,7 @@ import asyncio
 import logging
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -24,6 +25,9 @@ from dialogues.loader import check_library
 from dialogues.model import Library
 from dialogues.outputs import Message
 from dialogues.problems import Problems
+
+if TYPE_CHECKING:  # the coach imports this module to register its handlers
+    from bot.telegram_app import CoachBot
 
 log = logging.getLogger(__name__)
 SHOWN_PROBLEMS = 30  # enough to start fixing; the full list is one `coachbot check` away
@@ -40,7 +44,7 @@ def load_content(content: Path, require_approved: bool) -> tuple[Library | None,
 class Reloader:
     """Swaps the coach's engine for one built from the content as it is on disk now."""
 
-    def __init__(self, coach, settings: Settings) -> None:  # coach: a CoachBot
+    def __init__(self, coach: CoachBot, settings: Settings) -> None:
         self.coach = coach
         self.settings = settings
 

@@ -15,7 +15,7 @@ from dialogues.checks.files import ContentFiles, locales, shown
 from dialogues.model import Library, Locale
 from dialogues.problems import Mark, Problems
 from dialogues.schema import Reader
-from dialogues.yamlsource import REVIEW_KEY, Mapping
+from dialogues.yamlsource import REVIEW_KEY, Mapping, Node
 
 STATUSES = ("draft", "needed", "approved")
 
@@ -47,10 +47,10 @@ def check_reviews(files: ContentFiles, problems: Problems) -> list[Review]:
     return reviews
 
 
-def _review(path: str, node: object, reader: Reader) -> Review:
+def _review(path: str, node: Node | None, reader: Reader) -> Review:
     if node is None:
         return Review(path, "draft")
-    block = reader.mapping(node, "'review'", ("status",), ("by", "date"))  # type: ignore[arg-type]
+    block = reader.mapping(node, "'review'", ("status",), ("by", "date"))
     if block is None:
         return Review(path, "draft")
     status = reader.one_of(block.get("status"), "review 'status'", STATUSES) or "draft"
