@@ -1,4 +1,5 @@
-"""`coachbot`: run the bot (Telegram with a token, else the terminal coach), chat, check, ask."""
+"""`coachbot`: run the bot (Telegram with a token, else the terminal coach), chat, check,
+ask, graph, and `translated` (record that a translation is up to date)."""
 
 from __future__ import annotations
 
@@ -12,36 +13,99 @@ from urllib.parse import urlparse
 from telegram.error import InvalidToken, NetworkError
 
 from bot import logsafe
+from bot.reload import load_content
 from bot.settings import Settings
+from dialogues import graph
+from dialogues.checks import run_checks
+from dialogues.checks.review import unapproved
+from dialogues.checks.translations import record_translation
 from dialogues.engine import Engine
 from dialogues.loader import check_library
-from dialogues.problems import ContentError
-from dialogues.search import Guidance
+from dialogues.problems import ContentError, Problems
 
 log = logging.getLogger("coachbot")
+GRAPH_FOLDER = Path(__file__).resolve().parent.parent / "docs" / "dialogues"
 
 
-def _engine(content: Path) -> Engine:
-    library, problems = check_library(content)
+def _engine(content: Path, require_approved: bool = False) -> Engine:
+    library, problems = load_content(content, require_approved)
     if library is None:
         raise ContentError(problems)
-    return Engine(library, Guidance(library))
+    return Engine.serving(library)
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    """Validate content; print every problem as path:line:col; non-zero exit on errors."""
+    """Validate content; print every problem as path:line:col; non-zero exit on errors (and,
+    with --strict, on warnings too); then translation coverage and what is not yet approved."""
     content = Path(args.content) if args.content else settings.content
     library, problems = check_library(content)
     if problems:
         print(problems.report())
+    errors, warnings = len(problems.errors), len(problems.warnings)
     if library is None:
-        count = len(problems.errors)
-        print(f"\n{count} problem{'s' if count != 1 else ''} found in {content}. "
-              "Fix them and run the check again.", file=sys.stderr)
+        print(f"\n{_count(errors, 'error')} and {_count(warnings, 'warning')} in {content}. "
+              "Fix the errors and run the check again.", file=sys.stderr)
         return 1
+    report = run_checks(content, library.sections, Problems())
     dialogues = sum(len(loc.dialogues) for loc in library.locales.values())
-    print(f"Content OK: {dialogues} dialogue(s) in {', '.join(library.locales)} "
-          f"(version {library.version}).")
+    print(f"\nContent OK: {dialogues} dialogue(s) in {', '.join(library.locales)} "
+          f"(version {library.version}); {_count(warnings, 'warning')}.")
+    for coverage in report.coverage:
+        print(f"Translated: {coverage}")
+        for path in coverage.untranslated:
+            print(f"  not translated yet (English is shown): {path}")
+    if any(c.untranslated for c in report.coverage):
+        print("  To translate one: copy the English file to that place, translate the wording, "
+              "then run: coachbot translated <the new file>")
+    waiting = unapproved(report.reviews)
+    print(f"Approved: {len(report.reviews) - len(waiting)} of {len(report.reviews)} files.")
+    for review in waiting:
+        print(f"  not yet approved ({review.status}): {review.path}")
+    if warnings and args.strict:
+        print("--strict: warnings count as failures.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
+
+
+def cmd_translated(args: argparse.Namespace, settings: Settings) -> int:
+    """Record that a translated file matches the current English (writes its .lock file)."""
+    target = Path(args.file)
+    content = settings.content
+    try:
+        target.resolve().relative_to(content.resolve())
+    except ValueError:
+        print(f"{target} is not inside the content folder {content}.", file=sys.stderr)
+        return 1
+    if not target.exists() or target.resolve().parts[len(content.resolve().parts)] == "en":
+        print(f"{target}: give a translated file, such as content/es/ui.yaml.", file=sys.stderr)
+        return 1
+    count = record_translation(content, target)
+    print(f"Recorded {count} translated texts of {target} as up to date with the English.")
+    return 0
+
+
+def cmd_graph(args: argparse.Namespace, settings: Settings) -> int:
+    """Write a dialogue's flow as a Mermaid diagram in a Markdown file."""
+    library = _engine(settings.content).library
+    dialogues = library.locale(args.locale).dialogues
+    if args.all:
+        chosen = list(dialogues.values())
+    elif args.dialogue in dialogues:
+        chosen = [dialogues[args.dialogue]]
+    else:
+        wrong = f"There is no dialogue called '{args.dialogue}'. " if args.dialogue else ""
+        print(f"{wrong}Name one of: {', '.join(dialogues)} (or use --all).", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for dialogue in chosen:
+        page = out / f"{dialogue.id}.md"
+        page.write_text(graph.markdown(dialogue, dialogue.mark.path), encoding="utf-8")
+        print(f"wrote {page}")
     return 0
 
 
@@ -50,7 +114,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import SUMMARIES, ConsoleCoach
 
     summaries = Path(args.summaries) if getattr(args, "summaries", None) else SUMMARIES
-    ConsoleCoach(_engine(settings.content), summaries=summaries).run(args.dialogue)
+    ConsoleCoach(_engine(settings.content), summaries=summaries, locale=args.locale,
+                 show_ids=args.show_ids).run(args.dialogue)
     return 0
 
 
@@ -59,15 +124,16 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.token:
         print("TELEGRAM_BOT_TOKEN is not set, so here is the coach in your terminal.\n"
               "(Set TELEGRAM_BOT_TOKEN to run it on Telegram.)\n")
-        return cmd_chat(argparse.Namespace(dialogue=None), settings)
+        return cmd_chat(argparse.Namespace(dialogue=None, locale=None, show_ids=False), settings)
     from telegram import Update
 
     from bot.store import SessionStore
     from bot.telegram_app import build_application
 
     logsafe.configure()
-    application = build_application(settings, _engine(settings.content),
+    application = build_application(settings, _engine(settings.content, settings.require_approved),
                                     SessionStore(settings.database))
+    application.bot_data["reloader"].install_sighup()
     if settings.webhook_url:
         log.info("starting in webhook mode on port %d", settings.port)
         application.run_webhook(
@@ -112,9 +178,13 @@ def parser() -> argparse.ArgumentParser:
     chat.add_argument("dialogue", nargs="?", help="a dialogue id, e.g. self_reflection")
     chat.add_argument("--summaries", metavar="DIR",
                       help="folder for summary documents (default: ./coachbot-summaries)")
+    chat.add_argument("--locale", help="language to preview, e.g. es (default: en)")
+    chat.add_argument("--show-ids", action="store_true",
+                      help="show each step's id, file and line, and sources, to find what to edit")
     chat.set_defaults(handler=cmd_chat)
     check = sub.add_parser("check", help="check the content and report every problem")
     check.add_argument("content", nargs="?", help="content folder (default: the bot's)")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.set_defaults(handler=cmd_check)
     ask = sub.add_parser("ask", help="show which guidance cards a question reaches")
     ask.add_argument("question", nargs="+", help="one or more questions; '-' reads one a line "
@@ -123,6 +193,16 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--locale", default=None, help="the language to search (default: en)")
     ask.add_argument("--limit", type=int, default=3, help="how many cards to list (default 3)")
     ask.set_defaults(handler=cmd_ask)
+    drawing = sub.add_parser("graph", help="draw a dialogue's flow as a Mermaid diagram")
+    drawing.add_argument("dialogue", nargs="?", help="a dialogue id, e.g. self_reflection")
+    drawing.add_argument("--all", action="store_true", help="every dialogue")
+    drawing.add_argument("--locale", help="language of the titles (default: en)")
+    drawing.add_argument("--out", default=str(GRAPH_FOLDER), help=f"folder (default: {GRAPH_FOLDER})")
+    drawing.set_defaults(handler=cmd_graph)
+    translated = sub.add_parser("translated",
+                                help="record that a translated file is up to date with the English")
+    translated.add_argument("file", help="the translated file, e.g. content/es/ui.yaml")
+    translated.set_defaults(handler=cmd_translated)
     return root
 
 

@@ -38,9 +38,12 @@ class ConsoleCoach:
 
     def __init__(self, engine: Engine, read: Callable[[str], str] | None = None,
                  write: Callable[[str], None] | None = None, width: int = 78,
-                 summaries: Path = SUMMARIES) -> None:
+                 summaries: Path = SUMMARIES, locale: str | None = None,
+                 show_ids: bool = False) -> None:
         self.engine = engine
         self.summaries = summaries
+        self.locale = locale
+        self.show_ids = show_ids
         self.read = read or input
         self.write = write or print
         self.width = width
@@ -92,9 +95,22 @@ class ConsoleCoach:
         return TextInput(line)
 
     def apply(self, event: Event) -> None:
-        result = self.engine.handle(self.session, event)
+        result = self.engine.handle(self.session, event, self.locale)
         self.session = result.session
+        if self.show_ids:
+            self._where()
         self.show(result.outputs)
+
+    def _where(self) -> None:
+        """For reviewers: the step's id, the file and line to edit, and its sources."""
+        if self.session is None:
+            return
+        dialogue = self.engine.library.locale(self.session.locale).dialogues.get(
+            self.session.dialogue_id)
+        step = dialogue.steps.get(self.session.state) if dialogue else None
+        if step is not None:
+            sources = ", ".join(step.source) or "-"
+            self.write(f"\n[step '{step.id}' ({step.kind.value}) at {step.mark} · source: {sources}]")
 
     def show(self, outputs: list[Output]) -> None:
         for output in outputs:

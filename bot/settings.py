@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ class Settings:
     webhook_url: str | None
     webhook_secret: str | None
     port: int
+    admins: frozenset[int] = frozenset()  # Telegram user ids allowed to /reload
+    require_approved: bool = False  # serve only content a reviewer approved
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -37,9 +40,20 @@ class Settings:
             webhook_url=env.get("WEBHOOK_URL") or None,
             webhook_secret=env.get("WEBHOOK_SECRET") or None,
             port=int(env.get("PORT") or 8443),
+            admins=_user_ids(env.get("COACHBOT_ADMINS") or ""),
+            require_approved=(env.get("COACHBOT_REQUIRE_APPROVED") or "0").strip() == "1",
         )
 
 
 def _file_url(base: str) -> str:
     """Telegram serves files beside the API: ".../bot" becomes ".../file/bot"."""
     return base[: -len("bot")] + "file/bot" if base.endswith("/bot") else base
+
+
+def _user_ids(text: str) -> frozenset[int]:
+    """Telegram user ids separated by commas or spaces."""
+    parts = [p for p in re.split(r"[,\s]+", text) if p]
+    if not all(p.isdigit() for p in parts):
+        raise ValueError("COACHBOT_ADMINS should be Telegram user ids (numbers) separated by "
+                         f"commas, for example 12345,67890 — got {text!r}")
+    return frozenset(int(p) for p in parts)

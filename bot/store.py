@@ -48,6 +48,9 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             count INTEGER NOT NULL
         );
     """),
+    ("user_language", """
+        CREATE TABLE user_language (user_id INTEGER PRIMARY KEY, locale TEXT NOT NULL)
+    """),
 )
 
 
@@ -137,6 +140,7 @@ class SessionStore:
             (user_id, user_id),
         ).fetchone()[0]
         self._db.execute("DELETE FROM sessions WHERE user_id = ? OR chat_id = ?", (user_id, user_id))
+        self._db.execute("DELETE FROM user_language WHERE user_id = ?", (user_id,))
         return held
 
     def integrity_ok(self) -> bool:

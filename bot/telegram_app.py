@@ -9,7 +9,7 @@ import logging
 import time
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, Update, User
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -24,7 +24,9 @@ from telegram.ext import (
 
 from bot import guidance, render
 from bot.concurrency import PerChatUpdateProcessor
+from bot.language import CALLBACK, LanguageChoice, chosen_locale
 from bot.logsafe import who
+from bot.reload import Reloader
 from bot.settings import Settings
 from bot.store import SessionStore
 from dialogues import callbacks
@@ -44,7 +46,7 @@ from dialogues.outputs import Button, Message, Notice
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "menu", "help", "ask", "back", "cancel", "forget")
+COMMANDS = ("start", "menu", "help", "ask", "back", "cancel", "forget", "language")
 PRIVATE = filters.ChatType.PRIVATE
 # Telegram never sends longer messages; we cap anyway so hostile input costs nothing.
 MAX_INPUT = 10_000
@@ -73,7 +75,7 @@ class CoachBot:
             # Telegram delivered this update again (we crashed before confirming it): it was
             # already applied, so only show where the person is now.
             event = Resume()
-        locale = user.language_code if user.language_code else self.locale
+        locale = self.user_locale(user)
         result = self.engine.handle(stored.session, event, locale)
         self.store.save(chat.id, user.id, result.session, update.update_id)
         guidance.record(self.store, result.outputs)
@@ -83,6 +85,10 @@ class CoachBot:
             result.session.state if result.session else "-",
             (time.perf_counter() - started) * 1000,
         )
+
+    def user_locale(self, user: User) -> str:
+        """The language chosen with /language, else Telegram's language_code, else the default."""
+        return chosen_locale(self.store, user.id) or user.language_code or self.locale
 
     # --- commands (private chats) ------------------------------------------------------------
 
@@ -226,6 +232,13 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore,
     asking = guidance.GuidanceHandlers(coach)
     application.add_handler(CommandHandler("ask", asking.ask, filters=PRIVATE))
     application.add_handler(InlineQueryHandler(asking.inline_query))
+
+    # --- Reviewers: /language (stored choice) and /reload for COACHBOT_ADMINS (also SIGHUP) ---
+    languages, reloader = LanguageChoice(coach), Reloader(coach, settings)
+    application.bot_data["reloader"] = reloader
+    application.add_handler(CommandHandler("language", languages.ask, filters=PRIVATE))
+    application.add_handler(CallbackQueryHandler(languages.pick, pattern=CALLBACK))
+    application.add_handler(CommandHandler("reload", reloader.command, filters=PRIVATE))
     application.add_handler(CallbackQueryHandler(coach.button))
     application.add_handler(MessageHandler(filters.UpdateType.EDITED & PRIVATE, coach.edited))
     application.add_handler(MessageHandler(filters.COMMAND & PRIVATE, coach.unknown_command))

@@ -75,13 +75,27 @@ class Engine:
             for dialogue in locale.dialogues.values()
         }
 
+    @classmethod
+    def serving(cls, library: Library) -> Engine:
+        """The engine the bot runs: every dialogue, and quick guidance over the cards."""
+        return cls(library, Guidance(library))
+
     # --- entry point ------------------------------------------------------------------------
 
     def handle(self, session: Session | None, event: Event, locale: str | None = None) -> Result:
         """Apply one event; never raises for anything a user can send."""
         lang = self.library.locale(session.locale if session else locale)
+        apology: list[Output] = []
         if session is not None and self._dialogue(session) is None:
-            session = None  # its dialogue no longer exists in this content
+            session, apology = self._repair(lang, session)
+            if apology and isinstance(event, Press | TextInput | Resume | GoBack):
+                # The input was meant for a step that is gone: show where the person is now.
+                shown = self._view(lang, session) if session else self._menu(lang, None)
+                return Result(session, [*apology, shown])
+        result = self._dispatch(lang, session, event)
+        return Result(result.session, [*apology, *result.outputs])
+
+    def _dispatch(self, lang: Locale, session: Session | None, event: Event) -> Result:
         match event:
             case ShowHome():
                 return Result(session, [self._home(lang, session)])
@@ -430,6 +444,28 @@ class Engine:
     def _menu_with(self, lang: Locale, session: Session | None, lead: str) -> Message:
         menu = self._menu(lang, session)
         return Message(f"{lead}\n\n{menu.text}", menu.buttons)
+
+    # --- content that changed under a session (live reload) ----------------------------------
+
+    def _repair(self, lang: Locale, session: Session) -> tuple[Session | None, list[Output]]:
+        """Move a session whose step no longer exists to the last step it visited that still
+        does, or restart its dialogue, saying so; a finished session is simply closed."""
+        dialogue = lang.dialogues.get(session.dialogue_id)
+        if session.finished:
+            return None, []
+        if dialogue is None:
+            return None, [Message(lang.ui["content_gone"])]
+        kept = {k: v for k, v in session.answers.items() if k in dialogue.steps}
+        for index in range(len(session.history) - 1, -1, -1):
+            state = session.history[index]
+            if state in dialogue.steps:
+                step = dialogue.step(state)
+                draft = self._ticked(kept.get(state)) if step.kind is StepKind.CHECKLIST else ()
+                moved = session.moved(state=state, history=session.history[:index],
+                                      answers=kept, draft=draft)
+                return moved, [Message(lang.ui["content_moved"])]
+        restarted = session.moved(state=dialogue.start, history=(), answers={}, draft=())
+        return restarted, [Message(lang.ui["content_restarted"])]
 
     # --- lookups ----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import string
 from dataclasses import replace
 from pathlib import Path
 
+from dialogues.checks import run_checks
 from dialogues.guidance import load_cards, load_synonyms
 from dialogues.model import (
     OPTION_KINDS,
@@ -77,8 +78,10 @@ def load_sections(root: Path, problems: Problems) -> dict[str, str]:
             for key, (_mark, value) in sections.entries.items()}
 
 
-def load_ui(file: Path, shown: str, problems: Problems) -> dict[str, str]:
-    """Interface strings, each checked for the fields it may fill in."""
+def load_ui(file: Path, shown: str, problems: Problems,
+            fallback: dict[str, str] | None = None) -> dict[str, str]:
+    """Interface strings, each checked for the fields it may fill in. A translation may leave
+    some out: they come from `fallback` (English), and the translation check lists them."""
     reader = Reader(problems)
     top = reader.mapping(read_yaml(file, problems, shown), "ui.yaml")
     if top is None:
@@ -101,6 +104,8 @@ def load_ui(file: Path, shown: str, problems: Problems) -> dict[str, str]:
                     f" — this message can use {can_use} (write {{{{ and }}}} for a literal brace)",
                 )
         ui[key] = value
+    if fallback is not None:
+        return {**fallback, **ui}
     for key in sorted(set(UI_FIELDS) - set(ui) - {k for k in top.entries}):
         problems.error(Mark(shown, 1, 1), f"missing interface string '{key}:' — add it")
     return ui
@@ -504,9 +509,11 @@ def _content_version(root: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def load_locale(root: Path, code: str, sections: dict[str, str], problems: Problems) -> Locale:
+def load_locale(root: Path, code: str, sections: dict[str, str], problems: Problems,
+                fallback: Locale | None = None) -> Locale:
+    """One locale; a translation (`fallback` given) borrows whatever it lacks from English."""
     folder = root / code
-    dialogues: dict[str, Dialogue] = {}
+    dialogues: dict[str, Dialogue] = dict(fallback.dialogues) if fallback else {}
     for file in sorted((folder / "dialogues").glob("*.y*ml")):
         shown = _display_path(file, root)
         if file.suffix != ".yaml":
@@ -516,22 +523,25 @@ def load_locale(root: Path, code: str, sections: dict[str, str], problems: Probl
         if dialogue is not None:
             dialogues[dialogue.id] = dialogue
     ui_file = folder / "ui.yaml"
-    ui = load_ui(ui_file, _display_path(ui_file, root), problems) if ui_file.exists() else {}
+    ui = (load_ui(ui_file, _display_path(ui_file, root), problems, fallback.ui if fallback else None)
+          if ui_file.exists() else {})
     if not ui_file.exists():
         problems.error(Mark(_display_path(ui_file, root)), "missing interface strings file")
     ordered = dict(sorted(dialogues.items(), key=lambda kv: (kv[1].audience, kv[1].title)))
-    cards = load_cards(folder / "guidance", root, sections, dialogues, problems)
+    # Cards may name any dialogue that has a file, even one that failed to load just now (its
+    # own problems are reported once, not again by every card that links to it).
+    named = set(dialogues) | {f.stem for f in (folder / "dialogues").glob("*.yaml")}
+    cards = load_cards(folder / "guidance", root, sections, named, problems)
     return Locale(code, ordered, ui, cards)
 
 
 def _with_synonyms(root: Path, locales: dict[str, Locale], problems: Problems) -> dict[str, Locale]:
-    """Each folder's synonyms.yaml joins its locale's search vocabulary; a folder that is not
-    (yet) a locale, such as Spanish before its cards exist, lends its words to the English cards."""
-    merged: dict[str, tuple[tuple[str, ...], ...]] = {code: () for code in locales}
+    """Every folder's synonyms.yaml joins every locale's search vocabulary: staff type in the
+    language that comes to them, whatever language their Telegram is set to."""
+    words: tuple[tuple[str, ...], ...] = ()
     for file in sorted(root.glob("*/synonyms.yaml")):
-        code = file.parent.name if file.parent.name in locales else "en"
-        merged[code] += load_synonyms(file, root, problems)
-    return {code: replace(locale, synonyms=merged[code]) for code, locale in locales.items()}
+        words += load_synonyms(file, root, problems)
+    return {code: replace(locale, synonyms=words) for code, locale in locales.items()}
 
 
 def check_library(root: Path) -> tuple[Library | None, Problems]:
@@ -546,8 +556,11 @@ def check_library(root: Path) -> tuple[Library | None, Problems]:
     if "en" not in codes:
         problems.error(Mark(str(root / "en")), "the English content (en/ui.yaml) is missing")
         return None, problems
-    locales = {code: load_locale(root, code, sections, problems) for code in codes}
+    english = load_locale(root, "en", sections, problems)
+    locales = {code: english if code == "en" else load_locale(root, code, sections, problems, english)
+               for code in codes}
     locales = _with_synonyms(root, locales, problems)
+    run_checks(root, sections, problems)
     if problems.errors:
         return None, problems
     return Library(sections, locales, _content_version(root)), problems

@@ -136,4 +136,7 @@ class Library:
     default_locale: str = "en"
 
     def locale(self, code: str | None) -> Locale:
-        return self.locales.get(code or "", self.locales[self.default_locale])
+        """The locale for a language code such as Telegram's 'es' or 'es-MX'; else the default."""
+        code = (code or "").lower()
+        found = self.locales.get(code) or self.locales.get(code.split("-")[0])
+        return found or self.locales[self.default_locale]

@@ -30,6 +30,16 @@ UI_FIELDS: dict[str, frozenset[str]] = {
         "button_open_private": (),
         "tick_on": (),
         "tick_off": (),
+        # Reviewers: languages, live reload, content that changed under a session
+        "language_name": (),
+        "language_prompt": (),
+        "language_set": (),
+        "command_language": (),
+        "reload_done": ("version", "warnings"),
+        "reload_failed": ("count", "problems"),
+        "content_moved": (),
+        "content_restarted": (),
+        "content_gone": (),
         # Answers as shown in summaries
         "answer_skipped": (),
         "answer_none_ticked": (),
@@ -94,6 +104,5 @@ UI_FIELDS: dict[str, frozenset[str]] = {
         "guidance_not_covered": (),
         "guidance_none_fit": (),
         "guidance_unknown_card": (),
-        "inline_open_private": (),
     }.items()
 }

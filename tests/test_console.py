@@ -80,7 +80,7 @@ def test_check_lists_problems_and_fails(content_copy: Path, capsys) -> None:
     assert main(["check", str(content_copy)]) == 1
     captured = capsys.readouterr()
     assert "content/en/dialogues/broken.yaml:3:1: a tab character" in captured.out
-    assert "1 problem found" in captured.err
+    assert "1 error" in captured.err
 
 
 def test_the_bot_refuses_to_start_on_broken_content(content_copy: Path) -> None:

@@ -1,0 +1,90 @@
+"""Live reload: `/reload` from an administrator, or SIGHUP, loads and checks the content again.
+
+On success the new `Engine` replaces the old one in a single assignment, so every update sees
+either the old content or the new, never a mix; sessions in progress carry on (the engine moves
+a session whose step vanished). On failure the old content stays live and the errors are shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import render
+from bot.logsafe import who
+from bot.settings import Settings
+from dialogues.checks.review import approved_only
+from dialogues.engine import Engine
+from dialogues.loader import check_library
+from dialogues.model import Library
+from dialogues.outputs import Message
+from dialogues.problems import Problems
+
+if TYPE_CHECKING:  # the coach imports this module to register its handlers
+    from bot.telegram_app import CoachBot
+
+log = logging.getLogger(__name__)
+SHOWN_PROBLEMS = 30  # enough to start fixing; the full list is one `coachbot check` away
+
+
+def load_content(content: Path, require_approved: bool) -> tuple[Library | None, Problems]:
+    """The checked library, limited to approved files when production demands it."""
+    library, problems = check_library(content)
+    if library is not None and require_approved:
+        library = approved_only(library, content, problems)
+    return library, problems
+
+
+class Reloader:
+    """Swaps the coach's engine for one built from the content as it is on disk now."""
+
+    def __init__(self, coach: CoachBot, settings: Settings) -> None:
+        self.coach = coach
+        self.settings = settings
+
+    def reload(self) -> tuple[bool, Problems]:
+        library, problems = load_content(self.settings.content, self.settings.require_approved)
+        if library is None:
+            log.warning("reload refused: %d content errors; the earlier content stays live",
+                        len(problems.errors))
+            return False, problems
+        self.coach.engine = Engine.serving(library)
+        log.info("reloaded content version %s", library.version)
+        return True, problems
+
+    async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Reload the content for an administrator; anyone else sees an unknown command."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
+        if user.id not in self.settings.admins:
+            await self.coach.unknown_command(update, context)
+            return
+        # Loading takes a noticeable moment: do it off the event loop, so other chats keep
+        # being answered (from the old engine) meanwhile.
+        done, problems = await asyncio.to_thread(self.reload)
+        ui = self.coach.engine.library.locale(self.coach.user_locale(user)).ui
+        if done:
+            text = ui["reload_done"].format(version=self.coach.engine.library.version,
+                                            warnings=len(problems.warnings))
+        else:
+            listed = [str(p) for p in problems.errors]
+            more = [f"… ({len(listed) - SHOWN_PROBLEMS} more)"] if len(listed) > SHOWN_PROBLEMS else []
+            text = ui["reload_failed"].format(count=len(listed),
+                                              problems="\n".join(listed[:SHOWN_PROBLEMS] + more))
+        log.info("event=Reload user=%s ok=%s", who(user.id), done)
+        await render.deliver(context.bot, chat.id, [Message(text)])
+
+    def on_signal(self, _signum: int, _frame: object) -> None:
+        self.reload()
+
+    def install_sighup(self) -> None:
+        """Reload on SIGHUP (`kill -HUP <pid>`), the usual way to ask a server to re-read files."""
+        signal.signal(signal.SIGHUP, self.on_signal)
+

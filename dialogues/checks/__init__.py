@@ -1,0 +1,37 @@
+"""The reviewers' checks, run after the loader on the whole content folder.
+
+`run_checks` is the one entry point (called at the end of `check_library`): language care and
+translations give warnings, fidelity and review blocks give errors, all in `path:line:col` form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from dialogues.checks.fidelity import check_fidelity
+from dialogues.checks.files import ContentFiles
+from dialogues.checks.language import check_language
+from dialogues.checks.review import Review, check_reviews
+from dialogues.checks.translations import Coverage, check_translations
+from dialogues.problems import Problems
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the check prints after the problems: translation coverage and review status."""
+
+    coverage: list[Coverage]
+    reviews: list[Review]
+
+
+def run_checks(root: Path, sections: dict[str, str], problems: Problems) -> Report:
+    """Add every reviewer-facing finding about `root` to `problems`."""
+    files = ContentFiles(Path(root), problems)
+    check_language(files, problems)
+    check_fidelity(files, sections, problems)
+    coverage = check_translations(files, problems)
+    return Report(coverage, check_reviews(files, problems))
+
+
+__all__ = ["Report", "run_checks"]

@@ -1,0 +1,105 @@
+"""Every YAML file of a content folder, read once, walked as labelled pieces of wording.
+
+The reviewers' checks (language care, translations, fidelity, review status) are generic over
+"content items": anything in any YAML file under ``content/<locale>/``. New kinds of content
+(guidance cards, prompts) are covered the day their files appear, with no change here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from dialogues.problems import Problems
+from dialogues.yamlsource import REVIEW_KEY, Mapping, Node, Scalar, Sequence, read_yaml
+
+# Values under these keys are ids, settings or search aids, not wording a person reads.
+NOT_WORDING = frozenset({
+    "id", "kind", "source", "next", "start", "yes", "no", "audience", "related", "dialogue",
+    "optional", "min", "max_length", "when", "also_asked", "synonyms", REVIEW_KEY,
+})
+
+# Whole files that are search aids (what staff may type, slang included), not wording shown.
+SEARCH_AIDS = frozenset({"synonyms.yaml"})
+
+
+@dataclass(frozen=True)
+class Wording:
+    """One piece of wording: its place in the file ('steps/why/text') and its node."""
+
+    path: str
+    node: Scalar
+
+
+def locales(root: Path) -> list[str]:
+    """Locale folders (those with a ui.yaml), English first."""
+    codes = sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "ui.yaml").exists())
+    return sorted(codes, key=lambda code: code != "en")
+
+
+def shown(root: Path, file: Path) -> str:
+    """A file's path as reviewers see it in messages: content/en/ui.yaml."""
+    return str(Path(root.name) / file.relative_to(root))
+
+
+class ContentFiles:
+    """Reads each content file once; a file that cannot be read is reported once, then skipped."""
+
+    def __init__(self, root: Path, problems: Problems) -> None:
+        self.root = root
+        self.problems = problems
+        self._nodes: dict[Path, Node | None] = {}
+
+    def files(self, code: str) -> list[Path]:
+        return sorted((self.root / code).rglob("*.yaml"))
+
+    def node(self, file: Path) -> Node | None:
+        """The file's top node, including its review block; None when it cannot be read."""
+        if file not in self._nodes:
+            scratch = Problems()
+            self._nodes[file] = read_yaml(file, scratch, shown(self.root, file), with_review=True)
+            known = set(self.problems.items)
+            self.problems.items.extend(p for p in scratch.items if p not in known)
+        return self._nodes[file]
+
+    def wording(self, file: Path) -> dict[str, Wording]:
+        """Every piece of wording in the file, keyed by its place."""
+        found: dict[str, Wording] = {}
+        node = None if file.name in SEARCH_AIDS else self.node(file)
+        if node is not None:
+            for path, scalar in _walk(node, ()):
+                found[path] = Wording(path, scalar)
+        return found
+
+
+def _walk(node: Node, path: tuple[str, ...]) -> Iterator[tuple[str, Scalar]]:
+    if isinstance(node, Scalar):
+        if path:
+            yield "/".join(path), node
+    elif isinstance(node, Mapping):
+        for key, (_mark, value) in node.entries.items():
+            if key not in NOT_WORDING:
+                yield from _walk(value, (*path, key))
+    else:
+        for index, item in enumerate(node.items, start=1):
+            yield from _walk(item, (*path, item_label(item, index)))
+
+
+def item_label(item: Node, index: int) -> str:
+    """A list item is named by its id when it has one (stable when items move), else by number."""
+    if isinstance(item, Mapping) and isinstance(item.get("id"), Scalar):
+        return item.get("id").value.strip()  # type: ignore[union-attr]
+    return str(index)
+
+
+def items(node: Node) -> Iterator[Mapping]:
+    """Every block with an `id` (a dialogue, step, option, card, prompt...), depth first."""
+    if isinstance(node, Mapping):
+        if isinstance(node.get("id"), Scalar):
+            yield node
+        for _mark, value in node.entries.values():
+            yield from items(value)
+    elif isinstance(node, Sequence):
+        for item in node.items:
+            yield from items(item)

@@ -1,0 +1,175 @@
+"""Reviewers' changes reach the running bot: /reload and SIGHUP swap the content without a restart
+(refusing broken content), sessions survive changed dialogues, and /language switches language."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application
+
+from bot.reload import load_content
+from bot.settings import Settings
+from bot.store import SessionStore
+from bot.telegram_app import build_application
+from dialogues.engine import Engine
+from dialogues.events import StartDialogue, TextInput
+from dialogues.loader import load_library
+from tests.support.botapi import FakeBotApi, RecordingRequest
+from tests.support.chat import ChatDriver, running_app
+
+REPO = Path(__file__).resolve().parent.parent
+TOKEN = "123456:TEST-TOKEN"
+ADMIN = 4242
+TITLE = "Before you reach out: self-reflection"
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(REPO / "content", root)
+    return root
+
+
+@pytest.fixture
+async def app(content: Path, tmp_path: Path):
+    store = SessionStore(tmp_path / "coachbot.sqlite3")
+    settings = Settings.from_env({"COACHBOT_CONTENT": str(content), "COACHBOT_ADMINS": str(ADMIN)})
+    api = FakeBotApi(token=TOKEN)
+    builder = (Application.builder().token(TOKEN)
+               .request(RecordingRequest(api)).get_updates_request(RecordingRequest(api)))
+    application = build_application(settings, Engine(load_library(content)), store,
+                                    rate_limit=False, builder=builder)
+    application.bot_data["api"] = api
+    async with running_app(application):
+        yield application
+    store.close()
+
+
+def driver(app: Application, user_id: int = ADMIN, language_code: str = "en") -> ChatDriver:
+    return ChatDriver(app, app.bot_data["api"], chat_id=user_id, user_id=user_id,
+                      language_code=language_code)
+
+
+def edit(file: Path, old: str, new: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new), encoding="utf-8")
+
+
+async def test_broken_content_is_refused_and_the_old_content_keeps_answering(
+        app: Application, content: Path) -> None:
+    """/reload with a tab in a dialogue lists the error; the session carries on unchanged."""
+    chat = driver(app)
+    await chat.send("/start self_reflection")
+    await chat.tap("Continue ▸")
+    edit(content / "en/dialogues/self_reflection.yaml", "  - id: why", "\t- id: why")
+    await chat.send("/reload")
+    assert chat.last_text.startswith("The new content was not loaded (problems found: 1)")
+    assert "content/en/dialogues/self_reflection.yaml:19:1: a tab character" in chat.last_text
+    await chat.send("To learn from them")
+    assert chat.last_text.startswith("Look at those reasons honestly.")
+
+
+async def test_good_content_goes_live_and_sessions_in_progress_continue(
+        app: Application, content: Path) -> None:
+    """After /reload, a person mid-dialogue carries on and sees the new wording at the next step."""
+    chat = driver(app)
+    await chat.send("/start self_reflection")
+    await chat.tap("Continue ▸")
+    edit(content / "en/dialogues/self_reflection.yaml", "Look at those reasons honestly.",
+         "Read those reasons again, honestly.")
+    await chat.send("/reload")
+    assert chat.last_text.startswith("Content reloaded (version ")
+    await chat.send("To learn from them")
+    assert chat.last_text.startswith("Read those reasons again, honestly.")
+
+
+async def test_only_administrators_can_reload(app: Application) -> None:
+    """Anyone not in COACHBOT_ADMINS gets the unknown-command answer."""
+    chat = driver(app, user_id=77)
+    await chat.send("/reload")
+    assert chat.last_text == "I don't know the command /reload. Send /help to see what I can do."
+
+
+async def test_sighup_reloads_the_content(app: Application, content: Path) -> None:
+    """`kill -HUP` swaps in the content on disk, as /reload does."""
+    reloader = app.bot_data["reloader"]
+    previous = signal.getsignal(signal.SIGHUP)
+    reloader.install_sighup()
+    try:
+        edit(content / "en/ui.yaml", 'menu_prompt: "Choose a guided dialogue:"',
+             'menu_prompt: "Pick a guided dialogue:"')
+        os.kill(os.getpid(), signal.SIGHUP)
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    chat = driver(app)
+    await chat.send("/menu")
+    assert chat.last_text.startswith("Pick a guided dialogue:")
+
+
+def test_a_session_whose_step_vanished_goes_back_to_the_last_step_that_exists(content: Path) -> None:
+    """A step removed by a reviewer: the person is taken back to the last step they visited that
+    still exists, told why, and keeps the answers of steps that remain."""
+    engine = Engine(load_library(content))
+    session = engine.handle(None, StartDialogue("self_reflection")).session
+    moved_on = replace(session, state="removed_step", history=("intro", "why"),
+                       answers={"intro": None, "why": "To learn", "removed_step": "x"})
+    result = engine.handle(moved_on, TextInput("an answer meant for the removed step"))
+    assert result.session.state == "why" and result.session.history == ("intro",)
+    assert result.session.answers == {"intro": None, "why": "To learn"}
+    assert result.outputs[0].text.startswith("This dialogue was updated while you were in it")
+    assert result.outputs[1].text.startswith("In a sentence or two")
+
+
+def test_a_session_with_nothing_left_restarts_with_an_apology(content: Path) -> None:
+    """When no step the person visited still exists, the dialogue starts again, saying sorry."""
+    engine = Engine(load_library(content))
+    session = engine.handle(None, StartDialogue("self_reflection")).session
+    gone = replace(session, state="vanished", history=("gone",))
+    result = engine.handle(gone, TextInput("hello"))
+    assert result.session.state == "intro"
+    assert result.outputs[0].text.startswith("Sorry: this dialogue was changed")
+
+
+async def test_telegram_language_code_picks_spanish(app: Application) -> None:
+    """A person whose Telegram is in Spanish (es-MX too) is greeted in Spanish."""
+    chat = driver(app, user_id=55, language_code="es-MX")
+    await chat.send("/menu")
+    assert chat.last_text.startswith("Elija un diálogo guiado:")
+
+
+async def test_language_command_switches_and_is_remembered(app: Application) -> None:
+    """/language offers each language in its own name; the choice is kept for later messages."""
+    chat = driver(app, user_id=56)
+    await chat.send("/language")
+    assert chat.last_buttons == ["English", "Español"]
+    await chat.tap("Español")
+    assert chat.last_text.startswith("A partir de ahora le escribiré en español.")
+    await chat.send("/menu")
+    assert chat.last_text.startswith("Elija un diálogo guiado:")
+
+
+def test_production_serves_only_approved_content(content: Path) -> None:
+    """With COACHBOT_REQUIRE_APPROVED=1, unapproved dialogues are not served; unapproved English
+    interface strings stop the bot with a clear error."""
+    library, problems = load_content(content, require_approved=True)
+    assert library is None
+    assert str(problems.errors[0]).startswith("content/en/ui.yaml: COACHBOT_REQUIRE_APPROVED=1 but")
+    approve = "review: {status: approved, by: lived-experience panel, date: 2026-03-01}\n"
+    for name in ("en/ui.yaml", "en/dialogues/transparency.yaml"):
+        file = content / name
+        file.write_text(approve + file.read_text(encoding="utf-8"), encoding="utf-8")
+    library, _problems = load_content(content, require_approved=True)
+    assert list(library.locale("en").dialogues) == ["transparency"]
+    assert list(library.locales) == ["en"]
+
+
+def test_admins_must_be_user_ids() -> None:
+    """A typo in COACHBOT_ADMINS stops start-up with an example of the right form."""
+    with pytest.raises(ValueError, match="for example 12345,67890"):
+        Settings.from_env({"COACHBOT_ADMINS": "4242, alice"})
