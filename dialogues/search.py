@@ -208,19 +208,24 @@ class CardIndex:
 
 
 class Guidance:
-    """One `CardIndex` per locale that has cards; other locales search the default's cards."""
+    """Search over the default locale's cards (with every locale's synonyms, so staff can ask
+    in the language that comes to them); each card is shown in the person's language when a
+    translation of it exists, else in the default language."""
 
     def __init__(self, library: Library) -> None:
-        self.default = library.default_locale
-        self._indexes = {code: CardIndex(locale.cards, locale.synonyms)
-                         for code, locale in library.locales.items() if locale.cards}
+        default = library.locale(library.default_locale)
+        self._index = CardIndex(default.cards, default.synonyms) if default.cards else None
+        self._default = {card.id: card for card in default.cards}
+        self._translated = {code: {card.id: card for card in locale.cards}
+                            for code, locale in library.locales.items()}
 
     def search(self, question: str, locale: str | None = None, limit: int = 3) -> Ranking:
-        index = self._indexes.get(locale or "") or self._indexes.get(self.default)
-        if index is None:
+        if self._index is None:
             return Ranking(question, (), False)
-        return index.search(question, limit)
+        ranking = self._index.search(question, limit)
+        hits = tuple(Hit(self.card(hit.card.id, locale) or hit.card, hit.score)
+                     for hit in ranking.hits)
+        return Ranking(question, hits, ranking.answered)
 
     def card(self, card_id: str, locale: str | None = None) -> Card | None:
-        index = self._indexes.get(locale or "") or self._indexes.get(self.default)
-        return next((c for c in index.cards if c.id == card_id), None) if index else None
+        return self._translated.get(locale or "", {}).get(card_id) or self._default.get(card_id)
