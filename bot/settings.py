@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -21,6 +22,7 @@ class Settings:
     webhook_url: str | None
     webhook_secret: str | None
     port: int
+    schedule_grace: timedelta = timedelta(hours=6)  # a missed scheduled prompt is still sent
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -34,4 +36,5 @@ class Settings:
             webhook_url=env.get("WEBHOOK_URL") or None,
             webhook_secret=env.get("WEBHOOK_SECRET") or None,
             port=int(env.get("PORT") or 8443),
+            schedule_grace=timedelta(hours=float(env.get("COACHBOT_SCHEDULE_GRACE_HOURS") or 6)),
         )

@@ -23,6 +23,7 @@ from dialogues.model import (
     StepKind,
 )
 from dialogues.problems import ContentError, Mark, Problems, did_you_mean
+from dialogues.prompts import load_prompts
 from dialogues.schema import Reader
 from dialogues.templates import FIELD
 from dialogues.uistrings import UI_FIELDS
@@ -400,7 +401,10 @@ def load_locale(root: Path, code: str, sections: dict[str, str], problems: Probl
     if not ui_file.exists():
         problems.error(Mark(_display_path(ui_file, root)), "missing interface strings file")
     ordered = dict(sorted(dialogues.items(), key=lambda kv: (kv[1].audience, kv[1].title)))
-    return Locale(code, ordered, ui)
+    prompts_file = folder / "prompts.yaml"
+    prompt_sets = load_prompts(prompts_file, _display_path(prompts_file, root), sections,
+                               dialogues, problems)
+    return Locale(code, ordered, ui, prompt_sets)
 
 
 def check_library(root: Path) -> tuple[Library | None, Problems]:

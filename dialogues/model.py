@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from dialogues.problems import Mark
+from dialogues.prompts import PromptSet
 
 
 class StepKind(Enum):
@@ -91,11 +92,13 @@ class Dialogue:
 
 @dataclass(frozen=True)
 class Locale:
-    """Everything one language needs: dialogues in menu order, and interface strings."""
+    """Everything one language needs: dialogues in menu order, interface strings, and the
+    prompt sets schedules rotate through."""
 
     code: str
     dialogues: dict[str, Dialogue]
     ui: dict[str, str]
+    prompt_sets: dict[str, PromptSet] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
