@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
 
 from bot import render
 from bot.logsafe import who
@@ -114,8 +116,7 @@ class Delivery:
                     log.error("schedule=%s gave up after %d flood-control answers", schedule.id,
                               retries)
                     return Outcome.FAILED
-                wait = error.retry_after
-                await self.sleep(wait.total_seconds() if isinstance(wait, timedelta) else wait)
+                await self.sleep(_seconds(error))
             except ChatMigrated as error:
                 moved = self.schedules.move_chat(chat_id, error.new_chat_id)
                 log.info("chat=%s became a supergroup: %d schedule(s) moved", who(chat_id), moved)
@@ -137,3 +138,11 @@ class Delivery:
         log.warning("chat=%s refused the bot (removed or blocked): paused schedules %s",
                     who(chat_id), paused)
         return Outcome.PAUSED
+
+
+def _seconds(error: RetryAfter) -> float:
+    """How long Telegram asked us to wait (PTB 22 warns that the type will change)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
