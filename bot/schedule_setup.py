@@ -137,8 +137,7 @@ class SetupFlow:
     # --- describing schedules ---------------------------------------------------------------
 
     def when(self, timing: Timing) -> str:
-        days = self.ui["schedule_days_joiner"].join(
-            self.ui[f"weekday_{d}"] for d in sorted(timing.weekdays))
+        days = ", ".join(self.ui[f"weekday_{d}"] for d in sorted(timing.weekdays))
         key = "schedule_when_monthly" if timing.monthly else "schedule_when_weekly"
         return self.ui[key].format(days=days, time=timing.at.strftime("%H:%M"), zone=timing.zone)
 

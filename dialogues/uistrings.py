@@ -25,7 +25,6 @@ UI_FIELDS: dict[str, frozenset[str]] = {
         "schedule_entry": ("number", "title", "when", "status"),
         "schedule_when_weekly": ("days", "time", "zone"),
         "schedule_when_monthly": ("days", "time", "zone"),
-        "schedule_days_joiner": (),
         "schedule_status_paused": (),
         "schedule_next": ("day", "date", "time", "zone"),
         "schedule_admins_only": (),
