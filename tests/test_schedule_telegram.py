@@ -23,6 +23,7 @@ from tests.support import TOKEN, ChatDriver, FakeBotApi, RecordingRequest, runni
 
 ADMIN, MEMBER = 1001, 1002
 GROUP = -1_000_000_000_777
+ADD_LABEL = "\N{HEAVY PLUS SIGN} Add a schedule"
 AppFactory = Callable[[], AbstractAsyncContextManager[Application]]
 
 
@@ -88,7 +89,7 @@ async def test_schedule_shows_what_is_set_with_buttons_to_change_it(
         await set_up_monday_9(chat)
         await chat.send("/schedule")
         assert "1. Weekly reflection: every Mon at 09:00 (America/New_York)" in chat.last_text
-        assert chat.last_buttons == ["Change 1", "Pause 1", "Delete 1", "➕ Add a schedule"]
+        assert chat.last_buttons == ["Change 1", "Pause 1", "Delete 1", ADD_LABEL]
         await chat.tap("Pause 1")
         assert chat.last_text.startswith("Paused: Weekly reflection.")
         [schedule] = feature(application).schedules.for_chat(chat.chat_id)
@@ -156,7 +157,7 @@ async def test_an_anonymous_administrator_may_open_the_setup(
                                     user_id=1087968824, first_name="Group", title="Outreach team")
         update["message"]["sender_chat"] = update["message"]["chat"]
         await chat.send_update(update)
-        assert chat.last_buttons == ["➕ Add a schedule"]
+        assert chat.last_buttons == [ADD_LABEL]
 
 
 async def test_a_button_from_an_earlier_setup_is_answered_kindly(
