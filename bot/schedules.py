@@ -45,6 +45,7 @@ from bot.schedule_setup import (
     Outcome,
     SetupFlow,
     decode,
+    find_zone,
 )
 from bot.schedule_store import ScheduleStore
 from bot.store import SessionStore
@@ -64,7 +65,9 @@ def job_name(schedule_id: int) -> str:
 
 
 class _AwaitingZone(filters.MessageFilter):
-    """Text that answers "type the zone's name": in a group, only a reply to the bot."""
+    """Text that answers "type the zone's name": a reply to the bot's question, or, in a private
+    chat, a known zone name typed without replying. Anything else stays with the coach, so a
+    setup left half-way never swallows the answers of a dialogue."""
 
     def __init__(self, schedules: ScheduleStore) -> None:
         super().__init__(name="awaiting_zone")
@@ -75,10 +78,10 @@ class _AwaitingZone(filters.MessageFilter):
         draft = Draft.from_json(data) if data else None
         if draft is None or draft.step != "zone_name":
             return False
-        if message.chat.type == ChatType.PRIVATE:
-            return True
         replied = message.reply_to_message
-        return bool(replied and replied.from_user and replied.from_user.id == message.get_bot().id)
+        if replied and replied.from_user and replied.from_user.id == message.get_bot().id:
+            return True
+        return message.chat.type == ChatType.PRIVATE and find_zone(message.text or "") is not None
 
 
 class ScheduleFeature:

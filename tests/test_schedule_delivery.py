@@ -11,6 +11,7 @@ from telegram import Bot
 from bot.schedule_delivery import Outcome
 from bot.schedule_model import PAUSED
 from bot.schedule_store import CLAIMED, SENT, SKIPPED, ScheduleStore
+from bot.settings import Settings
 from bot.store import SessionStore
 from dialogues.model import Library
 from tests.schedule_fixtures import DUE, MONDAY_9_NEW_YORK, FakeClock, NoSleep, delivery_for
@@ -174,3 +175,10 @@ async def test_a_paused_or_changed_schedule_does_not_send_an_old_run(
     assert await delivery.run(bot, paused.id, DUE) is Outcome.SKIPPED
     assert await delivery.run(bot, moved.id, DUE) is Outcome.SKIPPED
     assert sends(api, GROUP) == []
+
+
+def test_the_grace_window_is_six_hours_unless_configured() -> None:
+    """COACHBOT_SCHEDULE_GRACE_HOURS sets how late a missed prompt may still be sent."""
+    assert Settings.from_env({}).schedule_grace == timedelta(hours=6)
+    assert Settings.from_env({"COACHBOT_SCHEDULE_GRACE_HOURS": "1.5"}).schedule_grace == \
+        timedelta(minutes=90)

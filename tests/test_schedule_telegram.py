@@ -194,7 +194,8 @@ async def test_forged_schedule_buttons_are_refused(start_app: AppFactory, api: F
 
 
 async def test_any_time_zone_can_be_typed_by_name(start_app: AppFactory, api: FakeBotApi) -> None:
-    """'Another zone…' asks for a name; a wrong one gets a suggestion and loses nothing."""
+    """'Another zone…' asks for a name; a wrong one gets a suggestion and loses nothing; the
+    right one may also be typed without replying."""
     async with start_app() as application:
         chat = ChatDriver(application, api)
         await chat.send("/schedule")
@@ -202,7 +203,7 @@ async def test_any_time_zone_can_be_typed_by_name(start_app: AppFactory, api: Fa
                       "Another zone"):
             await chat.tap(label)
         assert chat.last_text.startswith("Please type the time zone's name")
-        await chat.send("Europe/Madird")
+        await chat.send("Europe/Madird", reply_to=chat.last_message)
         assert chat.last_text.startswith("I don't know a time zone called \"Europe/Madird\". "
                                          "Did you mean Europe/Madrid?")
         await chat.send("europe/madrid")
@@ -293,3 +294,20 @@ async def test_the_go_deeper_link_opens_the_reflection_in_private(
         await chat.send("/start weekly_reflection")
         intro = library.locale("en").dialogues["weekly_reflection"].steps["intro"].text
         assert intro.splitlines()[0] in chat.last_text
+
+
+async def test_a_half_finished_setup_does_not_swallow_dialogue_answers(
+        start_app: AppFactory, api: FakeBotApi) -> None:
+    """Left waiting for a zone name, the setup ignores a dialogue answer typed afterwards."""
+    async with start_app() as application:
+        chat = ChatDriver(application, api)
+        await chat.send("/schedule")
+        for label in ("Add a schedule", "Fri", "Next", "Every week", "16:00", "16:45",
+                      "Another zone"):
+            await chat.tap(label)
+        await chat.send("/start weekly_reflection")
+        await chat.tap("Continue")
+        await chat.tap("Services for the people we serve")
+        await chat.tap("Done")
+        await chat.send("We asked for ID before offering supplies.")
+        assert not chat.last_text.startswith("I don't know a time zone")
