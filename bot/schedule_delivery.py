@@ -39,7 +39,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Outcome(Enum):
+class RunOutcome(Enum):
     SENT = "sent"
     DUPLICATE = "duplicate"  # already claimed by an earlier attempt: not sent again
     SKIPPED = "skipped"      # paused, changed, deleted, or missed beyond the grace window
@@ -58,7 +58,7 @@ class Delivery:
         self.clock = clock
         self.sleep = sleep
 
-    async def run(self, bot: Bot, schedule_id: int, due: datetime) -> Outcome:
+    async def run(self, bot: Bot, schedule_id: int, due: datetime) -> RunOutcome:
         """Deliver the run of `schedule_id` due at `due`, at most once."""
         schedule = self.schedules.get(schedule_id)
         now = self.clock()
@@ -66,25 +66,25 @@ class Delivery:
                 or not schedule.timing.is_due_at(due):
             log.info("schedule=%s run skipped: paused, changed or deleted since it was planned",
                      schedule_id)
-            return Outcome.SKIPPED
+            return RunOutcome.SKIPPED
         if now - due > self.grace:
             if self.schedules.run_state(schedule_id, due) is None:
                 self.schedules.finish(schedule_id, due, SKIPPED, now)
                 log.warning("schedule=%s run due %s missed by %s, beyond the grace window of %s:"
                             " skipped", schedule_id, due.isoformat(), now - due, self.grace)
-            return Outcome.SKIPPED
+            return RunOutcome.SKIPPED
         prompts = self.library.locale(schedule.locale).prompt_sets.get(schedule.prompt_set)
         if prompts is None:
             log.warning("schedule=%s names prompt set '%s', which the content no longer has:"
                         " skipped", schedule_id, schedule.prompt_set)
-            return Outcome.SKIPPED
+            return RunOutcome.SKIPPED
         prompt_id = self.schedules.claim(schedule_id, due, [p.id for p in prompts.prompts], now)
         if prompt_id is None:
             log.info("schedule=%s run due %s was already claimed: not sent again",
                      schedule_id, due.isoformat())
-            return Outcome.DUPLICATE
+            return RunOutcome.DUPLICATE
         outcome = await self._send(bot, schedule, self.message(bot, schedule, prompt_id))
-        state = SENT if outcome is Outcome.SENT else FAILED
+        state = SENT if outcome is RunOutcome.SENT else FAILED
         self.schedules.finish(schedule_id, due, state, self.clock())
         log.info("schedule=%s chat=%s prompt=%s outcome=%s", schedule_id, who(schedule.chat_id),
                  prompt_id, outcome.value)
@@ -103,19 +103,19 @@ class Delivery:
         return Message(f"{prompt.text}\n\n{lang.ui['schedule_prompt_footer']}",
                        ((Button(lang.ui["schedule_go_deeper"], url=url),),), prompt_set.title)
 
-    async def _send(self, bot: Bot, schedule: Schedule, message: Message) -> Outcome:
+    async def _send(self, bot: Bot, schedule: Schedule, message: Message) -> RunOutcome:
         chat_id = schedule.chat_id
         retries = 0
         while True:
             try:
                 await render.send_message(bot, chat_id, message)
-                return Outcome.SENT
+                return RunOutcome.SENT
             except RetryAfter as error:
                 retries += 1
                 if retries > MAX_RETRY_AFTER:
                     log.error("schedule=%s gave up after %d flood-control answers", schedule.id,
                               retries)
-                    return Outcome.FAILED
+                    return RunOutcome.FAILED
                 await self.sleep(_seconds(error))
             except ChatMigrated as error:
                 moved = self.schedules.move_chat(chat_id, error.new_chat_id)
@@ -127,17 +127,17 @@ class Delivery:
                 if "chat not found" in str(error).lower():
                     return self._pause(schedule, chat_id)
                 log.error("schedule=%s send refused: %s", schedule.id, type(error).__name__)
-                return Outcome.FAILED
+                return RunOutcome.FAILED
             except TelegramError as error:
                 # A timeout may still have delivered the message: at most once means no retry.
                 log.error("schedule=%s send failed: %s", schedule.id, type(error).__name__)
-                return Outcome.FAILED
+                return RunOutcome.FAILED
 
-    def _pause(self, schedule: Schedule, chat_id: int) -> Outcome:
+    def _pause(self, schedule: Schedule, chat_id: int) -> RunOutcome:
         paused = self.schedules.pause_chat(chat_id, self.clock())
         log.warning("chat=%s refused the bot (removed or blocked): paused schedules %s",
                     who(chat_id), paused)
-        return Outcome.PAUSED
+        return RunOutcome.PAUSED
 
 
 def _seconds(error: RetryAfter) -> float:

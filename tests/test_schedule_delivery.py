@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from telegram import Bot
 
-from bot.schedule_delivery import Outcome
+from bot.schedule_delivery import RunOutcome
 from bot.schedule_model import PAUSED
 from bot.schedule_store import CLAIMED, SENT, SKIPPED, ScheduleStore
 from bot.settings import Settings
@@ -31,7 +31,7 @@ async def test_a_due_run_posts_the_prompt_and_a_private_link_only(
     schedule = schedules.add(GROUP, "en", "weekly", MONDAY_9_NEW_YORK, clock())
     clock.now = DUE
     outcome = await delivery_for(schedules, library, clock).run(bot, schedule.id, DUE)
-    assert outcome is Outcome.SENT
+    assert outcome is RunOutcome.SENT
     [sent] = sends(api, GROUP)
     first = library.locale("en").prompt_sets["weekly"].prompts[0]
     assert first.text in sent["text"]
@@ -51,7 +51,7 @@ async def test_a_chat_sees_every_prompt_once_before_any_repeats(
     delivery, due = delivery_for(schedules, library, clock), DUE
     for _ in range(len(prompts) + 1):
         clock.now = due
-        assert await delivery.run(bot, schedule.id, due) is Outcome.SENT
+        assert await delivery.run(bot, schedule.id, due) is RunOutcome.SENT
         due = MONDAY_9_NEW_YORK.next_due(due)
     texts = [s["text"] for s in sends(api, GROUP)]
     shown = [next(p.id for p in prompts if p.text in text) for text in texts]
@@ -78,7 +78,7 @@ async def test_a_crash_between_send_and_mark_never_sends_twice(
     restarted = ScheduleStore(SessionStore(db_path))
     assert restarted.run_state(schedule.id, DUE) == CLAIMED
     outcome = await delivery_for(restarted, library, clock).run(bot, schedule.id, DUE)
-    assert outcome is Outcome.DUPLICATE
+    assert outcome is RunOutcome.DUPLICATE
     assert len(sends(api, GROUP)) == 1
 
 
@@ -89,8 +89,8 @@ async def test_two_deliveries_of_the_same_run_send_once(
     schedule = schedules.add(GROUP, "en", "weekly", MONDAY_9_NEW_YORK, clock())
     clock.now = DUE
     delivery = delivery_for(schedules, library, clock)
-    assert await delivery.run(bot, schedule.id, DUE) is Outcome.SENT
-    assert await delivery.run(bot, schedule.id, DUE) is Outcome.DUPLICATE
+    assert await delivery.run(bot, schedule.id, DUE) is RunOutcome.SENT
+    assert await delivery.run(bot, schedule.id, DUE) is RunOutcome.DUPLICATE
     assert len(sends(api, GROUP)) == 1
 
 
@@ -104,9 +104,9 @@ async def test_forbidden_pauses_the_chats_schedules(
     api.set_chat_status(GROUP, "kicked")
     clock.now = DUE
     outcome = await delivery_for(schedules, library, clock).run(bot, weekly.id, DUE)
-    assert outcome is Outcome.PAUSED
+    assert outcome is RunOutcome.PAUSED
     assert [s.status for s in schedules.for_chat(GROUP)] == [PAUSED, PAUSED]
-    assert await delivery_for(schedules, library, clock).run(bot, funding.id, DUE) is Outcome.SKIPPED
+    assert await delivery_for(schedules, library, clock).run(bot, funding.id, DUE) is RunOutcome.SKIPPED
 
 
 async def test_a_user_who_blocked_the_bot_pauses_their_schedule(
@@ -117,7 +117,7 @@ async def test_a_user_who_blocked_the_bot_pauses_their_schedule(
     schedule = schedules.add(person, "en", "weekly", MONDAY_9_NEW_YORK, clock())
     api.set_chat_status(person, "blocked")
     clock.now = DUE
-    assert await delivery_for(schedules, library, clock).run(bot, schedule.id, DUE) is Outcome.PAUSED
+    assert await delivery_for(schedules, library, clock).run(bot, schedule.id, DUE) is RunOutcome.PAUSED
     assert schedules.get(schedule.id).status == PAUSED
 
 
@@ -129,7 +129,7 @@ async def test_a_group_upgraded_to_a_supergroup_gets_the_prompt_there(
     schedule = schedules.add(old, "en", "weekly", MONDAY_9_NEW_YORK, clock())
     api.migrate_update(old, new)
     clock.now = DUE
-    assert await delivery_for(schedules, library, clock).run(bot, schedule.id, DUE) is Outcome.SENT
+    assert await delivery_for(schedules, library, clock).run(bot, schedule.id, DUE) is RunOutcome.SENT
     assert schedules.get(schedule.id).chat_id == new
     assert len(sends(api, new)) == 1
 
@@ -142,7 +142,7 @@ async def test_flood_control_is_waited_out_and_retried(
     api.fail_next("sendMessage", "429", times=2)
     clock.now, sleep = DUE, NoSleep()
     outcome = await delivery_for(schedules, library, clock, sleep).run(bot, schedule.id, DUE)
-    assert outcome is Outcome.SENT
+    assert outcome is RunOutcome.SENT
     assert sleep.waits == [1, 1]
     assert len(sends(api, GROUP)) == 1
 
@@ -155,7 +155,7 @@ async def test_a_run_missed_beyond_the_grace_window_is_skipped_with_a_log_line(
     clock.now = DUE + timedelta(hours=7)
     with caplog.at_level(logging.WARNING):
         outcome = await delivery_for(schedules, library, clock).run(bot, schedule.id, DUE)
-    assert outcome is Outcome.SKIPPED
+    assert outcome is RunOutcome.SKIPPED
     assert sends(api, GROUP) == []
     assert schedules.run_state(schedule.id, DUE) == SKIPPED
     assert "beyond the grace window" in caplog.text
@@ -172,8 +172,8 @@ async def test_a_paused_or_changed_schedule_does_not_send_an_old_run(
         frozenset({1}), MONDAY_9_NEW_YORK.at, MONDAY_9_NEW_YORK.zone), clock())
     clock.now = DUE
     delivery = delivery_for(schedules, library, clock)
-    assert await delivery.run(bot, paused.id, DUE) is Outcome.SKIPPED
-    assert await delivery.run(bot, moved.id, DUE) is Outcome.SKIPPED
+    assert await delivery.run(bot, paused.id, DUE) is RunOutcome.SKIPPED
+    assert await delivery.run(bot, moved.id, DUE) is RunOutcome.SKIPPED
     assert sends(api, GROUP) == []
 
 
