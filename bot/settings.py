@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -25,6 +26,7 @@ class Settings:
     port: int
     admins: frozenset[int] = frozenset()  # Telegram user ids allowed to /reload
     require_approved: bool = False  # serve only content a reviewer approved
+    schedule_grace: timedelta = timedelta(hours=6)  # a missed scheduled prompt is still sent
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -42,6 +44,7 @@ class Settings:
             port=int(env.get("PORT") or 8443),
             admins=_user_ids(env.get("COACHBOT_ADMINS") or ""),
             require_approved=(env.get("COACHBOT_REQUIRE_APPROVED") or "0").strip() == "1",
+            schedule_grace=timedelta(hours=float(env.get("COACHBOT_SCHEDULE_GRACE_HOURS") or 6)),
         )
 
 

@@ -22,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import guidance, render
+from bot import guidance, render, schedules
 from bot.concurrency import PerChatUpdateProcessor
 from bot.language import CALLBACK, LanguageChoice, chosen_locale
 from bot.logsafe import who
@@ -46,7 +46,7 @@ from dialogues.outputs import Button, Message, Notice
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "menu", "help", "ask", "back", "cancel", "forget", "language")
+COMMANDS = ("start", "menu", "help", "ask", "back", "cancel", "forget", "language", "schedule")
 PRIVATE = filters.ChatType.PRIVATE
 # Telegram never sends longer messages; we cap anyway so hostile input costs nothing.
 MAX_INPUT = 10_000
@@ -245,4 +245,7 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore,
     application.add_handler(MessageHandler(filters.TEXT & PRIVATE, coach.text))
     application.add_handler(MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, coach.unsupported))
     application.add_error_handler(coach.on_error)
+
+    # --- Scheduled reflection prompts (/schedule): own handler group, jobs rebuilt in post_init
+    schedules.install(application, engine.library, store, settings.schedule_grace, settings.locale)
     return application

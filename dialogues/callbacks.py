@@ -5,6 +5,10 @@ for step buttons (turn in base 36), ``1m|<dialogue>`` to start a dialogue, ``1h`
 menu and ``1v`` to resume. Guidance cards: ``1g|<card>`` shows a card, ``1r|<card>`` its
 longer text, ``1f|<card>|u`` or ``|d`` votes, ``1x`` is "none of these". Anything else
 decodes to None and is never applied.
+
+Prefixes owned by other features, which `decode` never accepts: ``1l|`` (/language, in
+bot/language.py) and ``1w|`` (/schedule, in bot/schedule_setup.py). A new feature takes a letter
+no one uses yet and adds it to this list and to `tests/test_callbacks.py`.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from dialogues.model import (
     StepKind,
 )
 from dialogues.problems import ContentError, Mark, Problems, did_you_mean
+from dialogues.prompts import load_prompts
 from dialogues.schema import Reader
 from dialogues.templates import FIELD, TABLE_RANGE, table_columns
 from dialogues.uistrings import UI_FIELDS
@@ -528,11 +529,16 @@ def load_locale(root: Path, code: str, sections: dict[str, str], problems: Probl
     if not ui_file.exists():
         problems.error(Mark(_display_path(ui_file, root)), "missing interface strings file")
     ordered = dict(sorted(dialogues.items(), key=lambda kv: (kv[1].audience, kv[1].title)))
-    # Cards may name any dialogue that has a file, even one that failed to load just now (its
-    # own problems are reported once, not again by every card that links to it).
+    # Cards and prompts may name any dialogue that has a file, even one that failed to load just
+    # now (its own problems are reported once, not again by everything that links to it).
     named = set(dialogues) | {f.stem for f in (folder / "dialogues").glob("*.yaml")}
     cards = load_cards(folder / "guidance", root, sections, named, problems)
-    return Locale(code, ordered, ui, cards)
+    prompts_file = folder / "prompts.yaml"
+    prompt_sets = load_prompts(prompts_file, _display_path(prompts_file, root), sections,
+                               named, problems)
+    if fallback is not None and not prompts_file.exists():
+        prompt_sets = fallback.prompt_sets
+    return Locale(code, ordered, ui, cards, prompt_sets=prompt_sets)
 
 
 def _with_synonyms(root: Path, locales: dict[str, Locale], problems: Problems) -> dict[str, Locale]:

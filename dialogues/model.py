@@ -7,6 +7,7 @@ from enum import Enum
 
 from dialogues.guidance import Card
 from dialogues.problems import Mark
+from dialogues.prompts import PromptSet
 
 
 class StepKind(Enum):
@@ -116,7 +117,8 @@ class Dialogue:
 
 @dataclass(frozen=True)
 class Locale:
-    """Everything one language needs: dialogues in menu order, interface strings, guidance."""
+    """Everything one language needs: dialogues in menu order, interface strings, guidance, and
+    the prompt sets schedules rotate through."""
 
     code: str
     dialogues: dict[str, Dialogue]
@@ -124,6 +126,7 @@ class Locale:
     # Quick guidance: the cards, and groups of words a search treats as one.
     cards: tuple[Card, ...] = ()
     synonyms: tuple[tuple[str, ...], ...] = ()
+    prompt_sets: dict[str, PromptSet] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,10 @@ class Reader:
                 )
         for key in required:
             if key not in node.entries:
-                self.error(node.mark, f"{what} is missing '{key}:' — add it")
+                hint = (" with the ids of the sections of the guidelines it draws on, for example: "
+                        "source: [intro] (the ids are in content/sections.yaml)"
+                        if key == "source" else "")
+                self.error(node.mark, f"{what} is missing '{key}:' — add it{hint}")
         return node
 
     def text(self, node: Node | None, what: str, max_length: int | None = None) -> str | None:

@@ -11,6 +11,9 @@ from dialogues.engine import Engine
 from dialogues.loader import load_library
 from dialogues.model import Library
 
+# Fixtures of the scheduled prompts feature (a fake clock, a Bot on the local Bot API stand-in).
+pytest_plugins = ["tests.schedule_fixtures"]
+
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
 

@@ -217,32 +217,33 @@ def test_the_lock_holds_a_fingerprint_of_the_english(bilingual: Path) -> None:
     assert f"steps/ask/text: {fingerprint('What happened?')}" in lock
 
 
-PROMPTS = """\
-sets:
+# A kind of content no loader knows yet: the fidelity check covers it all the same.
+ITEMS = """\
+tips:
   - id: weekly
     title: Weekly
-    prompts:
+    items:
       - id: one
         text: A question.
 {source}
 """
 
 FIDELITY_CASES = {
-    "no source": ("", ["content/en/prompts.yaml:5:9: 'one' has no 'source:' — add the ids of the "
+    "no source": ("", ["content/en/tips.yaml:5:9: 'one' has no 'source:' — add the ids of the "
                        "sections of the guidelines it draws on, for example: source: [intro] (the "
                        "ids are in content/sections.yaml)"]),
     "an unknown section": ("        source: [intr]", [
-        "content/en/prompts.yaml:7:18: unknown section id 'intr' in 'source' of 'one' — did you "
+        "content/en/tips.yaml:7:18: unknown section id 'intr' in 'source' of 'one' — did you "
         "mean 'intro'? (the ids are listed in content/sections.yaml)"]),
 }
 
 
 @pytest.mark.parametrize("name", list(FIDELITY_CASES))
 def test_every_item_cites_known_sections(content_copy: Path, name: str) -> None:
-    """Any content item (here a prompt) without a valid source is an error at its place."""
+    """Any content item, even of a kind no loader knows, without a valid source is an error."""
     source, expected = FIDELITY_CASES[name]
-    (content_copy / "en" / "prompts.yaml").write_text(PROMPTS.format(source=source))
-    assert findings(content_copy, "content/en/prompts.yaml") == expected
+    (content_copy / "en" / "tips.yaml").write_text(ITEMS.format(source=source))
+    assert findings(content_copy, "content/en/tips.yaml") == expected
     assert check_library(content_copy)[0] is None
 
 
@@ -298,11 +299,11 @@ def test_everything_is_reported_at_once_and_sorted(content_copy: Path) -> None:
     """Errors and warnings from every check come out together, sorted by file and line."""
     (content_copy / "language.yaml").write_text(LANGUAGE, encoding="utf-8")
     write_demo(content_copy, textwrap.dedent("Prostitutes?"))
-    (content_copy / "en" / "prompts.yaml").write_text(PROMPTS.format(source=""))
+    (content_copy / "en" / "tips.yaml").write_text(ITEMS.format(source=""))
     _library, problems = check_library(content_copy)
     shown = [str(p.mark) for p in sorted(problems.items)]
     assert shown == sorted(shown, key=lambda m: (m.split(":")[0], *map(int, m.split(":")[1:] or [0])))
-    assert any("prompts.yaml:5:9" in m for m in shown) and any("demo.yaml:10:11" in m for m in shown)
+    assert any("tips.yaml:5:9" in m for m in shown) and any("demo.yaml:10:11" in m for m in shown)
 
 
 def test_a_misindented_line_is_explained_in_plain_words(content_copy: Path) -> None:

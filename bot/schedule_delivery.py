@@ -1,0 +1,148 @@
+"""Delivering one scheduled run: claim it in the database, send the prompt, mark it sent.
+
+The claim comes first, so a run is sent at most once even if the process dies mid-way. What
+Telegram answers decides what happens next: `RetryAfter` is waited out and retried (beyond the
+rate limiter's own retries), `ChatMigrated` moves the chat's schedules to the supergroup and
+sends there, and `Forbidden` (removed from the group, or blocked by the person) pauses the
+chat's schedules instead of retrying forever. A group sees only the prompt and a link button
+to a private chat: nobody's answers are ever posted in it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+
+from telegram import Bot
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
+
+from bot import render
+from bot.logsafe import who
+from bot.schedule_model import Schedule
+from bot.schedule_store import FAILED, SENT, SKIPPED, ScheduleStore
+from dialogues.model import Library
+from dialogues.outputs import Button, Message
+
+log = logging.getLogger(__name__)
+
+MAX_RETRY_AFTER = 5  # RetryAfter answers we wait out for one run, after the limiter's own
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class RunOutcome(Enum):
+    SENT = "sent"
+    DUPLICATE = "duplicate"  # already claimed by an earlier attempt: not sent again
+    SKIPPED = "skipped"      # paused, changed, deleted, or missed beyond the grace window
+    PAUSED = "paused"        # Telegram refused the chat: its schedules are now paused
+    FAILED = "failed"
+
+
+class Delivery:
+    """Sends due runs; `clock` and `sleep` are injectable so tests never wait."""
+
+    def __init__(self, schedules: ScheduleStore, library: Library, grace: timedelta,
+                 clock: Clock = utc_now, sleep: Sleep = asyncio.sleep) -> None:
+        self.schedules = schedules
+        self.library = library
+        self.grace = grace
+        self.clock = clock
+        self.sleep = sleep
+
+    async def run(self, bot: Bot, schedule_id: int, due: datetime) -> RunOutcome:
+        """Deliver the run of `schedule_id` due at `due`, at most once."""
+        schedule = self.schedules.get(schedule_id)
+        now = self.clock()
+        if schedule is None or not schedule.active or due < schedule.since \
+                or not schedule.timing.is_due_at(due):
+            log.info("schedule=%s run skipped: paused, changed or deleted since it was planned",
+                     schedule_id)
+            return RunOutcome.SKIPPED
+        if now - due > self.grace:
+            if self.schedules.run_state(schedule_id, due) is None:
+                self.schedules.finish(schedule_id, due, SKIPPED, now)
+                log.warning("schedule=%s run due %s missed by %s, beyond the grace window of %s:"
+                            " skipped", schedule_id, due.isoformat(), now - due, self.grace)
+            return RunOutcome.SKIPPED
+        prompts = self.library.locale(schedule.locale).prompt_sets.get(schedule.prompt_set)
+        if prompts is None:
+            log.warning("schedule=%s names prompt set '%s', which the content no longer has:"
+                        " skipped", schedule_id, schedule.prompt_set)
+            return RunOutcome.SKIPPED
+        prompt_id = self.schedules.claim(schedule_id, due, [p.id for p in prompts.prompts], now)
+        if prompt_id is None:
+            log.info("schedule=%s run due %s was already claimed: not sent again",
+                     schedule_id, due.isoformat())
+            return RunOutcome.DUPLICATE
+        outcome = await self._send(bot, schedule, self.message(bot, schedule, prompt_id))
+        state = SENT if outcome is RunOutcome.SENT else FAILED
+        self.schedules.finish(schedule_id, due, state, self.clock())
+        log.info("schedule=%s chat=%s prompt=%s outcome=%s", schedule_id, who(schedule.chat_id),
+                 prompt_id, outcome.value)
+        return outcome
+
+    def message(self, bot: Bot, schedule: Schedule, prompt_id: str) -> Message:
+        """The prompt as the chat sees it: the question and, if it has one, a link button that
+        opens its dialogue in a private chat with the bot."""
+        lang = self.library.locale(schedule.locale)
+        prompt_set = lang.prompt_sets[schedule.prompt_set]
+        prompt = prompt_set.prompt(prompt_id)
+        assert prompt is not None, "claimed prompt ids come from this set"
+        if prompt.dialogue is None:
+            return Message(prompt.text, title=prompt_set.title)
+        url = f"https://t.me/{bot.username}?start={prompt.dialogue}"
+        return Message(f"{prompt.text}\n\n{lang.ui['schedule_prompt_footer']}",
+                       ((Button(lang.ui["schedule_go_deeper"], url=url),),), prompt_set.title)
+
+    async def _send(self, bot: Bot, schedule: Schedule, message: Message) -> RunOutcome:
+        chat_id = schedule.chat_id
+        retries = 0
+        while True:
+            try:
+                await render.send_message(bot, chat_id, message)
+                return RunOutcome.SENT
+            except RetryAfter as error:
+                retries += 1
+                if retries > MAX_RETRY_AFTER:
+                    log.error("schedule=%s gave up after %d flood-control answers", schedule.id,
+                              retries)
+                    return RunOutcome.FAILED
+                await self.sleep(_seconds(error))
+            except ChatMigrated as error:
+                moved = self.schedules.move_chat(chat_id, error.new_chat_id)
+                log.info("chat=%s became a supergroup: %d schedule(s) moved", who(chat_id), moved)
+                chat_id = error.new_chat_id
+            except Forbidden:
+                return self._pause(schedule, chat_id)
+            except BadRequest as error:
+                if "chat not found" in str(error).lower():
+                    return self._pause(schedule, chat_id)
+                log.error("schedule=%s send refused: %s", schedule.id, type(error).__name__)
+                return RunOutcome.FAILED
+            except TelegramError as error:
+                # A timeout may still have delivered the message: at most once means no retry.
+                log.error("schedule=%s send failed: %s", schedule.id, type(error).__name__)
+                return RunOutcome.FAILED
+
+    def _pause(self, schedule: Schedule, chat_id: int) -> RunOutcome:
+        paused = self.schedules.pause_chat(chat_id, self.clock())
+        log.warning("chat=%s refused the bot (removed or blocked): paused schedules %s",
+                    who(chat_id), paused)
+        return RunOutcome.PAUSED
+
+
+def _seconds(error: RetryAfter) -> float:
+    """How long Telegram asked us to wait (PTB 22 warns that the type will change)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)

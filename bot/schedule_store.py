@@ -1,0 +1,162 @@
+"""The schedules, their claimed runs and setup drafts, in the bot's SQLite database.
+
+The database is the source of truth: jobs are rebuilt from these rows at start-up. A run
+(schedule id + due time) is claimed in one transaction together with the prompt it will show
+and the new rotation state, *before* anything is sent; a process that dies after sending but
+before marking the run sent therefore never sends it again (at most once, by design).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime, time
+
+from bot.schedule_model import ACTIVE, PAUSED, Schedule, Timing, rotate
+from bot.store import SessionStore
+
+CLAIMED, SENT, FAILED, SKIPPED = "claimed", "sent", "failed", "skipped"
+
+_COLUMNS = "id, chat_id, locale, prompt_set, weekdays, monthly, at_time, zone, status, seen, since"
+
+
+def _stamp(instant: datetime) -> int:
+    return int(instant.timestamp())
+
+
+def _row(row: tuple) -> Schedule:
+    id_, chat_id, locale, prompt_set, weekdays, monthly, at_time, zone, status, seen, since = row
+    timing = Timing(frozenset(int(d) for d in weekdays.split(",") if d), time.fromisoformat(at_time),
+                    zone, bool(monthly))
+    return Schedule(id_, chat_id, locale, prompt_set, timing, status, tuple(json.loads(seen)),
+                    datetime.fromtimestamp(since, UTC))
+
+
+class ScheduleStore:
+    """Reads and writes schedule rows through the shared `SessionStore` connection."""
+
+    def __init__(self, store: SessionStore) -> None:
+        self.store = store
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self.store.db
+
+    # --- schedules --------------------------------------------------------------------------
+
+    def add(self, chat_id: int, locale: str, prompt_set: str, timing: Timing,
+            now: datetime) -> Schedule:
+        cursor = self.db.execute(
+            "INSERT INTO schedules (chat_id, locale, prompt_set, weekdays, monthly, at_time, zone,"
+            " since) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (chat_id, locale, prompt_set, *_timing_columns(timing), _stamp(now)),
+        )
+        return self.get(cursor.lastrowid)  # type: ignore[arg-type, return-value]
+
+    def change(self, schedule_id: int, prompt_set: str, timing: Timing, now: datetime) -> None:
+        """New timing or prompts; the rotation restarts when the prompt set changes."""
+        self.db.execute(
+            "UPDATE schedules SET seen = CASE WHEN prompt_set = ? THEN seen ELSE '[]' END,"
+            " prompt_set = ?, weekdays = ?, monthly = ?, at_time = ?, zone = ?, since = ?"
+            " WHERE id = ?",
+            (prompt_set, prompt_set, *_timing_columns(timing), _stamp(now), schedule_id),
+        )
+
+    def get(self, schedule_id: int) -> Schedule | None:
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM schedules WHERE id = ?",
+                              (schedule_id,)).fetchone()
+        return _row(row) if row else None
+
+    def for_chat(self, chat_id: int) -> list[Schedule]:
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM schedules WHERE chat_id = ? ORDER BY id",
+                               (chat_id,))
+        return [_row(r) for r in rows]
+
+    def active(self) -> list[Schedule]:
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM schedules WHERE status = ? ORDER BY id",
+                               (ACTIVE,))
+        return [_row(r) for r in rows]
+
+    def set_status(self, schedule_id: int, status: str, now: datetime) -> None:
+        """Pause or resume; resuming owes the chat nothing missed while paused."""
+        self.db.execute("UPDATE schedules SET status = ?, since = ? WHERE id = ?",
+                        (status, _stamp(now), schedule_id))
+
+    def pause_chat(self, chat_id: int, now: datetime) -> list[int]:
+        """Pause every active schedule of a chat the bot can no longer post in."""
+        with self.store.transaction() as db:
+            ids = [r[0] for r in db.execute(
+                "SELECT id FROM schedules WHERE chat_id = ? AND status = ?", (chat_id, ACTIVE))]
+            db.execute("UPDATE schedules SET status = ?, since = ? WHERE chat_id = ? AND status = ?",
+                       (PAUSED, _stamp(now), chat_id, ACTIVE))
+        return ids
+
+    def move_chat(self, old_chat_id: int, new_chat_id: int) -> int:
+        """A group became a supergroup: its schedules (and any setup) follow it."""
+        with self.store.transaction() as db:
+            moved = db.execute("UPDATE schedules SET chat_id = ? WHERE chat_id = ?",
+                               (new_chat_id, old_chat_id)).rowcount
+            db.execute("UPDATE OR REPLACE schedule_drafts SET chat_id = ? WHERE chat_id = ?",
+                       (new_chat_id, old_chat_id))
+        return moved
+
+    def delete(self, schedule_id: int) -> None:
+        with self.store.transaction() as db:
+            db.execute("DELETE FROM schedule_runs WHERE schedule_id = ?", (schedule_id,))
+            db.execute("DELETE FROM schedules WHERE id = ?", (schedule_id,))
+
+    # --- runs -------------------------------------------------------------------------------
+
+    def claim(self, schedule_id: int, due: datetime, order: list[str],
+              now: datetime) -> str | None:
+        """Claim the run and pick its prompt, atomically; None if it was already claimed."""
+        with self.store.transaction() as db:
+            row = db.execute("SELECT seen FROM schedules WHERE id = ?", (schedule_id,)).fetchone()
+            if row is None:
+                return None
+            prompt_id, seen = rotate(order, tuple(json.loads(row[0])))
+            try:
+                db.execute("INSERT INTO schedule_runs (schedule_id, due_at, prompt_id, state,"
+                           " updated_at) VALUES (?, ?, ?, ?, ?)",
+                           (schedule_id, _stamp(due), prompt_id, CLAIMED, _stamp(now)))
+            except sqlite3.IntegrityError:
+                return None
+            db.execute("UPDATE schedules SET seen = ? WHERE id = ?", (json.dumps(seen), schedule_id))
+        return prompt_id
+
+    def finish(self, schedule_id: int, due: datetime, state: str, now: datetime) -> None:
+        """Record how a claimed run ended (sent or failed), or a run skipped unclaimed."""
+        self.db.execute(
+            "INSERT INTO schedule_runs (schedule_id, due_at, state, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(schedule_id, due_at) DO UPDATE SET state = excluded.state,"
+            " updated_at = excluded.updated_at",
+            (schedule_id, _stamp(due), state, _stamp(now)),
+        )
+
+    def run_state(self, schedule_id: int, due: datetime) -> str | None:
+        row = self.db.execute("SELECT state FROM schedule_runs WHERE schedule_id = ? AND due_at = ?",
+                              (schedule_id, _stamp(due))).fetchone()
+        return row[0] if row else None
+
+    # --- setup drafts (one per chat) --------------------------------------------------------
+
+    def save_draft(self, chat_id: int, data: str, now: datetime) -> None:
+        self.db.execute(
+            "INSERT INTO schedule_drafts (chat_id, data, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT(chat_id) DO UPDATE SET data = excluded.data,"
+            " updated_at = excluded.updated_at",
+            (chat_id, data, _stamp(now)),
+        )
+
+    def load_draft(self, chat_id: int) -> str | None:
+        row = self.db.execute("SELECT data FROM schedule_drafts WHERE chat_id = ?",
+                              (chat_id,)).fetchone()
+        return row[0] if row else None
+
+    def drop_draft(self, chat_id: int) -> None:
+        self.db.execute("DELETE FROM schedule_drafts WHERE chat_id = ?", (chat_id,))
+
+
+def _timing_columns(timing: Timing) -> tuple[str, int, str, str]:
+    return (",".join(str(d) for d in sorted(timing.weekdays)), int(timing.monthly),
+            timing.at.strftime("%H:%M"), timing.zone)
