@@ -546,8 +546,8 @@ def _with_search_lists(root: Path, locales: dict[str, Locale],
     topics: tuple[OutOfScope, ...] = ()
     for file in sorted(root.glob("*/out_of_scope.yaml")):
         topics += load_out_of_scope(file, root, problems)
-    for locale in locales.values():
-        check_out_of_scope(topics, locale.cards, problems)
+    cards = {card.mark: card for locale in locales.values() for card in locale.cards}
+    check_out_of_scope(topics, cards.values(), problems)
     return {code: replace(locale, synonyms=words, out_of_scope=topics)
             for code, locale in locales.items()}
 

@@ -101,17 +101,20 @@ def check_out_of_scope(topics: Iterable[OutOfScope], cards: Iterable[Card],
                        problems: Problems) -> None:
     """An out-of-scope phrase in a card's title or example phrasings would refuse questions that
     card answers: report it, naming both places."""
-    phrasings = [(card, text) for card in cards for text in (card.title, *card.also_asked)]
+    # Words joined by single spaces and padded, so a phrase is found as whole words; all of
+    # them in one text first, since a phrase is almost never there.
+    phrasings = [(card, f" {' '.join(all_words(text))} ") for card in cards
+                 for text in (card.title, *card.also_asked)]
+    everything = "\n".join(found for _card, found in phrasings)
     for topic in topics:
         for phrase in topic.phrases:
-            key = all_words(phrase)
-            for card, text in phrasings:
-                found = all_words(text)
-                if any(found[i:i + len(key)] == key for i in range(len(found))):
-                    problems.error(topic.mark, f"out-of-scope phrase '{phrase}' (topic "
-                                   f"'{topic.id}') is in card '{card.id}' at {card.mark}, a "
-                                   "question the cards answer — remove it from one of the two")
-                    break
+            key = f" {' '.join(all_words(phrase))} "
+            if key not in everything:
+                continue
+            card = next(card for card, found in phrasings if key in found)
+            problems.error(topic.mark, f"out-of-scope phrase '{phrase}' (topic '{topic.id}') "
+                           f"is in card '{card.id}' at {card.mark}, a question the cards "
+                           "answer — remove it from one of the two")
 
 
 @dataclass(frozen=True)
