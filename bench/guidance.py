@@ -5,7 +5,8 @@
 Both rankers see the same cards (title, example phrasings, answer, more). The baseline is
 BM25Okapi over lower-cased words with no stemming, synonyms, typo repair or threshold, so it
 always answers; the coach's ranking is also shown with its threshold off, for a like-for-like
-comparison. Figures are printed per half of tests/data/guidance_questions.yaml.
+comparison (threshold and out-of-scope list both off). Figures are printed per half of
+tests/data/guidance_questions.yaml.
 """
 
 from __future__ import annotations
@@ -75,9 +76,10 @@ def main() -> int:
     english = library.locale("en")
     questions = load_questions(REPO / "tests" / "data" / "guidance_questions.yaml")
     built = time.perf_counter()
-    index = CardIndex(english.cards, english.synonyms)
+    index = CardIndex(english.cards, english.synonyms, english.out_of_scope)
     build_ms = (time.perf_counter() - built) * 1000
-    rankers = {"coach (FTS5 bm25 + synonyms + typos, with its 'no guidance' threshold)": ours(index),
+    rankers = {"coach (FTS5 bm25 + synonyms + typos, with its 'no guidance' threshold and "
+               "out-of-scope list)": ours(index),
                "baseline (rank-bm25 BM25Okapi, always answers)": baseline(english.cards),
                "coach ranking alone (threshold off, always answers)": ours(index, threshold=False)}
     print(f"{len(english.cards)} cards, {len(questions)} questions, {args.rounds} rounds; "

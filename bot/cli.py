@@ -161,7 +161,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps({"question": question, "answered": ranking.answered, "cards": cards},
                              ensure_ascii=False))
             continue
-        verdict = "answered" if ranking.answered else "no guidance (below the threshold)"
+        verdict = ("answered" if ranking.answered
+                   else f"no guidance (outside the guidelines: {ranking.outside})"
+                   if ranking.outside else "no guidance (below the threshold)")
         print(f"{question}\n  {verdict}")
         for rank, hit in enumerate(ranking.hits, start=1):
             print(f"  {rank}. {hit.card.id}  {hit.score:.3f}  {hit.card.title}  "

@@ -1,4 +1,5 @@
-"""Guidance cards and the reviewers' synonyms list, loaded and checked like dialogues.
+"""Guidance cards and the reviewers' search lists (synonyms, topics the guidelines leave out),
+loaded and checked like dialogues.
 
 Cards answer quick questions; every mistake in them (an answer too long for a phone screen, an
 unknown section or dialogue id, a card id used twice) is reported as ``path:line:col`` when the
@@ -110,3 +111,35 @@ def load_synonyms(file: Path, root: Path, problems: Problems) -> tuple[tuple[str
             continue
         groups.append(group)
     return tuple(groups)
+
+
+@dataclass(frozen=True)
+class OutOfScope:
+    """A topic the guidelines do not address: a question naming one of its phrases is told so
+    honestly instead of getting a loosely related card."""
+
+    id: str
+    phrases: tuple[str, ...]
+    mark: Mark
+
+
+def load_out_of_scope(file: Path, root: Path, problems: Problems) -> tuple[OutOfScope, ...]:
+    """Reviewer-owned topics outside the guidelines, each with the reason it is outside."""
+    reader = Reader(problems)
+    top = reader.mapping(read_yaml(file, problems, _shown(file, root)), "out-of-scope file",
+                         ("topics",))
+    topics: list[OutOfScope] = []
+    for node in reader.sequence(top.get("topics") if top else None, "'topics'"):
+        entry = reader.mapping(node, "an out-of-scope topic", ("id", "why", "phrases"))
+        if entry is None:
+            continue
+        topic_id = reader.identifier(entry.get("id"), "out-of-scope topic id", CARD_ID_MAX)
+        reader.text(entry.get("why"), f"'why' of out-of-scope topic '{topic_id or '?'}'")
+        phrases = reader.text_list(entry.get("phrases"),
+                                   f"'phrases' of out-of-scope topic '{topic_id or '?'}'")
+        if entry.get("phrases") is not None and not phrases:
+            reader.error(entry.mark, f"out-of-scope topic '{topic_id or '?'}' needs at least "
+                                     "one phrase, written as [phrase, other phrase, ...]")
+        elif topic_id is not None and phrases:
+            topics.append(OutOfScope(topic_id, phrases, entry.mark))
+    return tuple(topics)

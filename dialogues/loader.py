@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from dialogues.checks import run_checks
-from dialogues.guidance import load_cards, load_synonyms
+from dialogues.guidance import OutOfScope, load_cards, load_out_of_scope, load_synonyms
 from dialogues.model import (
     OPTION_KINDS,
     SKIPPED,
@@ -29,6 +29,7 @@ from dialogues.model import (
 from dialogues.problems import ContentError, Mark, Problems, did_you_mean
 from dialogues.prompts import load_prompts
 from dialogues.schema import Reader
+from dialogues.search import check_out_of_scope
 from dialogues.templates import FIELD, TABLE_RANGE, table_columns
 from dialogues.uistrings import UI_FIELDS
 from dialogues.yamlsource import Mapping, Node, Scalar, Sequence, read_yaml
@@ -541,13 +542,20 @@ def load_locale(root: Path, code: str, sections: dict[str, str], problems: Probl
     return Locale(code, ordered, ui, cards, prompt_sets=prompt_sets)
 
 
-def _with_synonyms(root: Path, locales: dict[str, Locale], problems: Problems) -> dict[str, Locale]:
-    """Every folder's synonyms.yaml joins every locale's search vocabulary: staff type in the
-    language that comes to them, whatever language their Telegram is set to."""
+def _with_search_lists(root: Path, locales: dict[str, Locale],
+                       problems: Problems) -> dict[str, Locale]:
+    """Every folder's synonyms.yaml and out_of_scope.yaml join every locale's search: staff type
+    in the language that comes to them, whatever language their Telegram is set to."""
     words: tuple[tuple[str, ...], ...] = ()
     for file in sorted(root.glob("*/synonyms.yaml")):
         words += load_synonyms(file, root, problems)
-    return {code: replace(locale, synonyms=words) for code, locale in locales.items()}
+    topics: tuple[OutOfScope, ...] = ()
+    for file in sorted(root.glob("*/out_of_scope.yaml")):
+        topics += load_out_of_scope(file, root, problems)
+    cards = {card.mark: card for locale in locales.values() for card in locale.cards}
+    check_out_of_scope(topics, cards.values(), problems)
+    return {code: replace(locale, synonyms=words, out_of_scope=topics)
+            for code, locale in locales.items()}
 
 
 def check_library(root: Path) -> tuple[Library | None, Problems]:
@@ -565,7 +573,7 @@ def check_library(root: Path) -> tuple[Library | None, Problems]:
     english = load_locale(root, "en", sections, problems)
     locales = {code: english if code == "en" else load_locale(root, code, sections, problems, english)
                for code in codes}
-    locales = _with_synonyms(root, locales, problems)
+    locales = _with_search_lists(root, locales, problems)
     run_checks(root, sections, problems)
     if problems.errors:
         return None, problems

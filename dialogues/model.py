@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from dialogues.guidance import Card
+from dialogues.guidance import Card, OutOfScope
 from dialogues.problems import Mark
 from dialogues.prompts import PromptSet
 
@@ -123,10 +123,12 @@ class Locale:
     code: str
     dialogues: dict[str, Dialogue]
     ui: dict[str, str]
-    # Quick guidance: the cards, and groups of words a search treats as one.
+    # Quick guidance: the cards, groups of words a search treats as one, and topics the
+    # guidelines leave out.
     cards: tuple[Card, ...] = ()
     synonyms: tuple[tuple[str, ...], ...] = ()
     prompt_sets: dict[str, PromptSet] = field(default_factory=dict)
+    out_of_scope: tuple[OutOfScope, ...] = ()
 
 
 @dataclass(frozen=True)

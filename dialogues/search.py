@@ -5,7 +5,10 @@ Text is folded (lower case, no accents), split into words, stop words dropped an
 stemmed (Snowball) in Python, so the index, the typo repair and the confidence all share one
 vocabulary. FTS5 ranks; the confidence of the best card is the share of the question's
 informative weight (idf) that card covers: a question mostly made of words no card uses is
-not answered, however well one stray word matches.
+not answered, however well one stray word matches. A question that names a topic the
+reviewers list as outside the guidelines (content/<locale>/out_of_scope.yaml: T visas,
+statutes of limitation, ...) is not answered either, however well its other words match:
+"how do I apply for a T visa for my client" shares most of its words with cards about clients.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from functools import lru_cache
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
-from dialogues.guidance import Card
+from dialogues.guidance import Card, OutOfScope
 from dialogues.model import Library
+from dialogues.problems import Problems
 
 # Calibrated on the dev half of tests/data/guidance_questions.yaml (see BENCHMARKS.md).
 THRESHOLD = 0.4
@@ -88,6 +92,31 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in words(text)]
 
 
+def all_words(text: str) -> list[str]:
+    """Every word of `text` (folded), stop words and single letters included, in order."""
+    return _WORD.findall(fold(text))
+
+
+def check_out_of_scope(topics: Iterable[OutOfScope], cards: Iterable[Card],
+                       problems: Problems) -> None:
+    """An out-of-scope phrase in a card's title or example phrasings would refuse questions that
+    card answers: report it, naming both places."""
+    # Words joined by single spaces and padded, so a phrase is found as whole words; all of
+    # them in one text first, since a phrase is almost never there.
+    phrasings = [(card, f" {' '.join(all_words(text))} ") for card in cards
+                 for text in (card.title, *card.also_asked)]
+    everything = "\n".join(found for _card, found in phrasings)
+    for topic in topics:
+        for phrase in topic.phrases:
+            key = f" {' '.join(all_words(phrase))} "
+            if key not in everything:
+                continue
+            card = next(card for card, found in phrasings if key in found)
+            problems.error(topic.mark, f"out-of-scope phrase '{phrase}' (topic '{topic.id}') "
+                           f"is in card '{card.id}' at {card.mark}, a question the cards "
+                           "answer — remove it from one of the two")
+
+
 @dataclass(frozen=True)
 class Hit:
     card: Card
@@ -96,20 +125,29 @@ class Hit:
 
 @dataclass(frozen=True)
 class Ranking:
-    """The cards a question reaches, best first; `answered` is False below the threshold."""
+    """The cards a question reaches, best first; `answered` is False below the threshold or
+    when the question names a topic outside the guidelines (`outside`: that topic's id)."""
 
     question: str
     hits: tuple[Hit, ...]
     answered: bool
+    outside: str = ""
 
 
 class CardIndex:
     """An in-memory FTS5 index over one locale's cards, built once at start-up."""
 
     def __init__(self, cards: Iterable[Card], synonyms: Iterable[tuple[str, ...]],
-                 threshold: float = THRESHOLD) -> None:
+                 out_of_scope: Iterable[OutOfScope] = (), threshold: float = THRESHOLD) -> None:
         self.cards = tuple(cards)
         self.threshold = threshold
+        # Out-of-scope phrases match words as typed, short and common ones too ("t visa",
+        # "visa u"); not stemmed, since stems collide ("irs" and Spanish "ir", "vacate" and
+        # "vacation"), so the list names its plurals like the synonyms do.
+        self._outside: dict[tuple[str, ...], str] = {
+            key: topic.id for topic in out_of_scope for phrase in topic.phrases
+            if (key := tuple(all_words(phrase)))}
+        self._longest = max(map(len, self._outside), default=0)
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.execute("CREATE VIRTUAL TABLE cards USING fts5("
                          "title, asked, answer, more, tokenize='unicode61')")
@@ -187,12 +225,24 @@ class CardIndex:
                 covered += BODY_CREDIT * weight
         return round(covered / total, 3) if total else 0.0
 
+    def outside(self, question: str) -> str:
+        """The id of the first out-of-scope topic the question names, else ""."""
+        found = all_words(question)
+        for start in range(len(found)):
+            for end in range(start + 1, min(start + self._longest, len(found)) + 1):
+                topic = self._outside.get(tuple(found[start:end]))
+                if topic:
+                    return topic
+        return ""
+
     def search(self, question: str, limit: int = 3) -> Ranking:
         """The best `limit` cards for `question`, each with its confidence."""
-        concepts = self._concepts(question[:2000])
+        question_text = question[:2000]
+        concepts = self._concepts(question_text)
+        outside = self.outside(question_text)
         vocabulary = sorted({t for c in concepts for t in c if t in self._idf})
         if not vocabulary:
-            return Ranking(question, (), False)
+            return Ranking(question, (), False, outside)
         match = " OR ".join(f'"{t}"' for t in vocabulary)
         rows = self._db.execute(
             "SELECT rowid FROM cards WHERE cards MATCH ? ORDER BY bm25(cards, ?, ?, ?, ?) LIMIT ?",
@@ -203,8 +253,8 @@ class CardIndex:
         # bm25 finds the candidates; among them, covering more of the question comes first
         # (a stable sort keeps bm25's order between cards that cover as much).
         hits = sorted(hits, key=lambda hit: -hit.score)[:limit]
-        answered = bool(hits) and hits[0].score >= self.threshold
-        return Ranking(question, tuple(hits), answered)
+        answered = bool(hits) and hits[0].score >= self.threshold and not outside
+        return Ranking(question, tuple(hits), answered, outside)
 
 
 class Guidance:
@@ -214,7 +264,8 @@ class Guidance:
 
     def __init__(self, library: Library) -> None:
         default = library.locale(library.default_locale)
-        self._index = CardIndex(default.cards, default.synonyms) if default.cards else None
+        self._index = (CardIndex(default.cards, default.synonyms, default.out_of_scope)
+                       if default.cards else None)
         self._default = {card.id: card for card in default.cards}
         self._translated = {code: {card.id: card for card in locale.cards}
                             for code, locale in library.locales.items()}
@@ -225,7 +276,7 @@ class Guidance:
         ranking = self._index.search(question, limit)
         hits = tuple(Hit(self.card(hit.card.id, locale) or hit.card, hit.score)
                      for hit in ranking.hits)
-        return Ranking(question, hits, ranking.answered)
+        return Ranking(question, hits, ranking.answered, ranking.outside)
 
     def card(self, card_id: str, locale: str | None = None) -> Card | None:
         return self._translated.get(locale or "", {}).get(card_id) or self._default.get(card_id)

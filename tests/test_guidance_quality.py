@@ -17,11 +17,11 @@ from dialogues.search import Guidance
 
 QUESTIONS = Path(__file__).resolve().parent / "data" / "guidance_questions.yaml"
 TARGETS = {"top1": 0.75, "top3": 0.90, "no_guidance": 0.80}
-# Measured below target when this was written (see BENCHMARKS.md, "Quick guidance").
+# Measured below target when this was written (see BENCHMARKS.md, "Quick guidance"); the
+# holdout half was evaluated once, after the out-of-scope list and synonyms were settled on dev.
 SHORT_OF_TARGET = {
-    ("dev", "top3"): "measured 89.8 % (53 of 59)",
-    ("holdout", "top3"): "measured 87.9 % (51 of 58)",
-    ("holdout", "no_guidance"): "measured 55.6 % (5 of 9)",
+    ("holdout", "top3"): "measured 86.2 % (50 of 58)",
+    ("holdout", "no_guidance"): "measured 66.7 % (6 of 9)",
 }
 
 

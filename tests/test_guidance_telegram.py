@@ -105,6 +105,7 @@ async def test_an_unanswered_question_is_counted_not_stored(
     await chat.send("what's the wifi password")
     assert chat.last_text is not None
     assert chat.last_text.startswith(ui(guided, "guidance_not_covered"))
+    assert ui(guided, "menu_prompt") in chat.last_text
     assert store.db.execute("SELECT name, count FROM guidance_counters").fetchall() == [
         ("unanswered", 2)]
     assert "wifi" not in everything_stored(store)
@@ -156,3 +157,12 @@ async def test_inline_mode_lists_nothing_for_an_uncovered_question(
     (answer,) = [c for c in api.calls_of("answerInlineQuery") if c.ok]
     results = answer.params["results"]
     assert (json.loads(results) if isinstance(results, str) else results) == []
+
+
+async def test_ask_about_an_out_of_scope_topic_says_the_guidelines_do_not_cover_it(
+        chat: ChatDriver, guided: Engine) -> None:
+    """On Telegram, /ask about a T visa gets the honest "not covered" answer and the menu."""
+    await chat.send("/ask how do we apply for a T visa for our client")
+    assert chat.last_text is not None
+    assert chat.last_text.startswith(ui(guided, "guidance_not_covered"))
+    assert ui(guided, "menu_prompt") in chat.last_text

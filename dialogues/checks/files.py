@@ -21,7 +21,7 @@ NOT_WORDING = frozenset({
 })
 
 # Whole files that are search aids (what staff may type, slang included), not wording shown.
-SEARCH_AIDS = frozenset({"synonyms.yaml"})
+SEARCH_AIDS = frozenset({"synonyms.yaml", "out_of_scope.yaml"})
 
 
 @dataclass(frozen=True)

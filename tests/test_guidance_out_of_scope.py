@@ -1,0 +1,124 @@
+"""Topics the guidelines leave out (content/<locale>/out_of_scope.yaml): a question naming one
+is told honestly that the guidelines don't cover it, however well its other words match a card,
+and the list is checked so it never refuses a question a card answers."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from dialogues.engine import Engine
+from dialogues.loader import check_library
+from dialogues.model import Library
+from dialogues.search import Guidance
+from tests.conftest import CONTENT
+
+CARD = """\
+cards:
+  - id: keep_working
+    title: A client wants to keep working. Can we still serve her?
+    answer: Yes. Services never depend on leaving the sex trades.
+    source: [services-empowerment]
+    also_asked: ["client still working, can she stay?"]
+"""
+
+
+@pytest.fixture(scope="module")
+def guided(library: Library) -> Engine:
+    return Engine(library, Guidance(library))
+
+
+@pytest.fixture
+def content(content_copy: Path) -> Path:
+    """The content copy with one card, to try out-of-scope lists against."""
+    shutil.copy(CONTENT / "en" / "dialogues" / "self_reflection.yaml",
+                content_copy / "en" / "dialogues")
+    (content_copy / "en" / "guidance").mkdir()
+    (content_copy / "en" / "guidance" / "topic.yaml").write_text(CARD, encoding="utf-8")
+    return content_copy
+
+
+def errors_for(root: Path, text: str) -> list[str]:
+    (root / "en" / "out_of_scope.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+    library, problems = check_library(root)
+    assert library is None, "expected the content to be refused"
+    return [str(p) for p in problems.errors]
+
+
+@pytest.mark.parametrize(("question", "topic"), [
+    ("steps to file a U visa for a survivor we serve", "immigration_relief"),
+    ("our client wants her old conviction expunged, can we help", "record_relief"),
+    ("necesito ayuda con la visa U de una clienta", "immigration_relief"),
+])
+def test_a_question_naming_an_out_of_scope_topic_gets_no_card(guided: Engine, question: str,
+                                                              topic: str) -> None:
+    """Its other words reach cards, but it is not answered, and reviewers see which topic."""
+    ranking = guided.search(question)
+    assert ranking.hits, "its other words still match cards"
+    assert not ranking.answered
+    assert ranking.outside == topic
+
+
+@pytest.mark.parametrize("question", [
+    "an undocumented client is scared of the police, what can we offer her",
+    "client has an arrest record from a sting, does that change our services",
+])
+def test_questions_near_an_out_of_scope_topic_are_still_answered(guided: Engine,
+                                                                 question: str) -> None:
+    """Immigration status and arrest records in general are covered: only the named topics
+    (applying for a visa, clearing a record) are outside."""
+    ranking = guided.search(question)
+    assert ranking.answered and ranking.outside == ""
+
+
+def test_no_shipped_card_phrasing_names_an_out_of_scope_topic(guided: Engine,
+                                                              library: Library) -> None:
+    """Every card's title and example phrasings are still answered by the search's list."""
+    assert guided.guidance is not None
+    for card in library.locale("en").cards:
+        for text in (card.title, *card.also_asked):
+            assert guided.search(text).outside == "", (card.id, text)
+
+
+def test_an_out_of_scope_phrase_a_card_answers_is_reported_with_both_places(
+        content: Path) -> None:
+    """A listed phrase found in a card's example phrasings would refuse that card's questions."""
+    assert errors_for(content, """\
+        topics:
+          - id: staying
+            why: Not in the guidelines.
+            phrases: [keep working, still working]
+        """) == [
+        "content/en/out_of_scope.yaml:2:5: out-of-scope phrase 'keep working' (topic 'staying') "
+        "is in card 'keep_working' at content/en/guidance/topic.yaml:2:5, a question the cards "
+        "answer — remove it from one of the two",
+        "content/en/out_of_scope.yaml:2:5: out-of-scope phrase 'still working' (topic "
+        "'staying') is in card 'keep_working' at content/en/guidance/topic.yaml:2:5, a question "
+        "the cards answer — remove it from one of the two"]
+
+
+def test_an_out_of_scope_topic_needs_a_reason_and_phrases(content: Path) -> None:
+    """A topic without `why:` or with an empty phrase list is refused, saying what to add."""
+    assert errors_for(content, """\
+        topics:
+          - id: visas
+            phrases: [t visa]
+          - id: taxes
+            why: Tax filings are outside the guidelines.
+            phrases: []
+        """) == [
+        "content/en/out_of_scope.yaml:2:5: an out-of-scope topic is missing 'why:' — add it",
+        "content/en/out_of_scope.yaml:4:5: out-of-scope topic 'taxes' needs at least one "
+        "phrase, written as [phrase, other phrase, ...]"]
+
+
+def test_coachbot_ask_names_the_out_of_scope_topic(capsys: pytest.CaptureFixture[str]) -> None:
+    """Reviewers see why a question got no guidance: the topic that declined it."""
+    assert main(["ask", "steps to file a U visa for a survivor we serve"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].strip() == "no guidance (outside the guidelines: immigration_relief)"
+
