@@ -11,19 +11,22 @@ from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot import render
 from bot.concurrency import PerChatUpdateProcessor
 from bot.logsafe import who
+from bot.privacy import PrivacyDesk, purge_interval
+from bot.ratelimit import RateLimit
+from bot.resilience import PatientRateLimiter
 from bot.settings import Settings
 from bot.store import SessionStore
 from dialogues import callbacks
@@ -43,7 +46,7 @@ from dialogues.outputs import Button, Message, Notice
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "menu", "help", "back", "cancel", "forget")
+COMMANDS = ("start", "menu", "help", "back", "cancel", "forget", "privacy", "mydata")
 PRIVATE = filters.ChatType.PRIVATE
 # Telegram never sends longer messages; we cap anyway so hostile input costs nothing.
 MAX_INPUT = 10_000
@@ -74,7 +77,7 @@ class CoachBot:
             event = Resume()
         locale = user.language_code if user.language_code else self.locale
         result = self.engine.handle(stored.session, event, locale)
-        self.store.save(chat.id, user.id, result.session, update.update_id)
+        self.store.save(chat.id, user.id, result.session, update.update_id, kept=result.kept)
         await render.deliver(context.bot, chat.id, result.outputs, query)
         log.info(
             "event=%s user=%s step=%s ms=%.1f", type(event).__name__, who(user.id),
@@ -105,17 +108,6 @@ class CoachBot:
     async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stop the current dialogue and delete its answers."""
         await self.run(update, context, Cancel())
-
-    async def forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Delete every row held about this person, and say what was deleted."""
-        chat, user = update.effective_chat, update.effective_user
-        if chat is None or user is None:
-            return
-        held = self.store.forget_user(user.id)
-        text = (self.ui("forgotten", what=self.ui("forgotten_session")) if held
-                else self.ui("forgotten_nothing"))
-        log.info("event=Forget user=%s rows=%d", who(user.id), held)
-        await render.deliver(context.bot, chat.id, [Message(text)])
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Say the command is unknown and point to /help."""
@@ -206,7 +198,7 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore,
     builder = builder.concurrent_updates(PerChatUpdateProcessor(64)).post_init(
         coach.register_commands)
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(PatientRateLimiter(max_retries=3))
     application = builder.build()
     application.bot_data["coach"] = coach
 
@@ -218,7 +210,19 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore,
     application.add_handler(CommandHandler("help", coach.help, filters=PRIVATE))
     application.add_handler(CommandHandler("back", coach.back, filters=PRIVATE))
     application.add_handler(CommandHandler("cancel", coach.cancel, filters=PRIVATE))
-    application.add_handler(CommandHandler("forget", coach.forget, filters=PRIVATE))
+    # --- privacy and abuse (issue #7): per-person rate limit before everything else;
+    # /privacy anywhere; /mydata and /forget in private chats; the purge job.
+    desk = PrivacyDesk(engine, store, settings.locale)
+    if settings.rate_limit:
+        limit = RateLimit(settings.rate_limit, coach.ui("rate_limited"))
+        application.add_handler(TypeHandler(Update, limit.check), group=-1)
+    application.add_handler(CommandHandler("privacy", desk.privacy))
+    application.add_handler(CommandHandler("mydata", desk.mydata, filters=PRIVATE))
+    application.add_handler(CommandHandler("forget", desk.forget, filters=PRIVATE))
+    if application.job_queue is not None:
+        interval = purge_interval(store)
+        application.job_queue.run_repeating(desk.purge, interval=interval, first=interval,
+                                            name="purge")
     application.add_handler(CallbackQueryHandler(coach.button))
     application.add_handler(MessageHandler(filters.UpdateType.EDITED & PRIVATE, coach.edited))
     application.add_handler(MessageHandler(filters.COMMAND & PRIVATE, coach.unknown_command))

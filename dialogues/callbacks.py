@@ -2,14 +2,15 @@
 
 Format (at most 64 bytes, Telegram's limit): ``1<action>|<dialogue>|<step>|<option>|<turn>``
 for step buttons (turn in base 36), ``1m|<dialogue>`` to start a dialogue, ``1h`` for the
-menu and ``1v`` to resume. Anything else decodes to None and is never applied.
+menu, ``1v`` to resume and ``1k`` to keep a finished dialogue's answers. Anything else
+decodes to None and is never applied.
 """
 
 from __future__ import annotations
 
 import re
 
-from dialogues.events import Action, Event, Press, Resume, ShowMenu, StartDialogue
+from dialogues.events import Action, Event, KeepAnswers, Press, Resume, ShowMenu, StartDialogue
 
 VERSION = "1"
 TURN_MODULUS = 36**6  # turns wrap at six base-36 digits
@@ -41,6 +42,7 @@ def start_button(dialogue_id: str) -> str:
 
 MENU = f"{VERSION}h"
 RESUME = f"{VERSION}v"
+KEEP = f"{VERSION}k"
 
 
 def decode(data: str | None) -> Event | None:
@@ -51,6 +53,8 @@ def decode(data: str | None) -> Event | None:
         return ShowMenu()
     if data == RESUME:
         return Resume()
+    if data == KEEP:
+        return KeepAnswers()
     if match := _START.match(data):
         return StartDialogue(match.group(1))
     if match := _STEP_BUTTON.match(data):

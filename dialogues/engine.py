@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from dialogues import callbacks
+from dialogues import callbacks, privacy
 from dialogues.events import (
     Action,
     Cancel,
     Event,
     GoBack,
+    KeepAnswers,
     Press,
     Resume,
     ShowHelp,
@@ -32,10 +33,12 @@ from dialogues.templates import render_summary
 
 @dataclass(frozen=True)
 class Result:
-    """The session after an event (None: no dialogue in progress) and what to show."""
+    """The session after an event (None: no dialogue in progress) and what to show; `kept` is
+    a finished session the person asked to keep for 30 days (the store files it away)."""
 
     session: Session | None
     outputs: list[Output] = field(default_factory=list)
+    kept: Session | None = None
 
 
 class Engine:
@@ -56,6 +59,8 @@ class Engine:
         lang = self.library.locale(session.locale if session else locale)
         if session is not None and self._dialogue(session) is None:
             session = None  # its dialogue no longer exists in this content
+        if session is not None and session.finished and not isinstance(event, KeepAnswers):
+            session = None  # the summary was delivered: anything else deletes its answers
         match event:
             case ShowHome():
                 return Result(session, [self._home(lang, session)])
@@ -82,6 +87,11 @@ class Engine:
                     return Result(None, [Message(lang.ui["nothing_to_cancel"]),
                                          self._menu(lang, None)])
                 return Result(None, [Message(lang.ui["cancelled"]), self._menu(lang, None)])
+            case KeepAnswers():
+                if session is None or not session.finished:
+                    return Result(session, [Notice(lang.ui["stale_button"]),
+                                            self._menu(lang, session)])
+                return Result(None, [Notice(lang.ui["answers_kept"])], kept=session)
         raise TypeError(f"unknown event {event!r}")  # pragma: no cover - exhaustive match
 
     def dialogue_titles(self, locale: str | None = None) -> dict[str, str]:
@@ -164,6 +174,11 @@ class Engine:
                 return self._advance(lang, session, "skip", None)
             case Action.BACK:
                 return self._back(lang, session)
+            case Action.RETYPE if session.pending is not None:
+                retyping = session.moved()
+                return Result(retyping, [self._view(lang, retyping)])
+            case Action.KEEP_MASKED if session.pending is not None and step.kind is StepKind.TEXT:
+                return self._advance(lang, session, "next", session.pending)
         return Result(session, [Notice(lang.ui["unusable_button"])])
 
     # --- typed text -------------------------------------------------------------------------
@@ -181,7 +196,28 @@ class Engine:
             refusal = lang.ui["too_long"].format(length=f"{len(answer):,}",
                                                  limit=f"{step.max_length:,}")
             return Result(session, [Message(refusal)])
+        details = privacy.find(answer)
+        if details:
+            return self._nudge(lang, session, answer, details)
         return self._advance(lang, session, "next", answer)
+
+    def _nudge(self, lang: Locale, session: Session, answer: str,
+               details: list[privacy.Detail]) -> Result:
+        """Hold only a masked copy and ask whether to keep it masked or type it again."""
+        masked = privacy.mask(answer, details, lang.ui["masked_detail"])
+        kinds = dict.fromkeys(lang.ui[f"detail_{d.kind.value}"] for d in details)
+        held = session.moved(pending=masked)
+        dialogue = self._dialogue(held)
+        assert dialogue is not None
+
+        def button(key: str, action: Action) -> tuple[Button, ...]:
+            data = callbacks.step_button(action, dialogue.id, held.state, held.turn)
+            return (Button(lang.ui[key], data),)
+
+        text = lang.ui["details_found"].format(details=", ".join(kinds), answer=masked)
+        buttons = (button("button_retype", Action.RETYPE),
+                   button("button_keep_masked", Action.KEEP_MASKED))
+        return Result(held, [Message(text, buttons)])
 
     # --- moving -----------------------------------------------------------------------------
 
@@ -275,6 +311,7 @@ class Engine:
         parts.append(f"{lang.ui['summary_sources']}\n{cited}")
         parts.append(lang.ui["summary_done"])
         buttons: Keyboard = (
+            (Button(lang.ui["button_keep_answers"], callbacks.KEEP),),
             (Button(lang.ui["button_start_again"], callbacks.start_button(dialogue.id)),
              Button(lang.ui["button_menu"], callbacks.MENU)),
         )

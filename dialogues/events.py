@@ -15,6 +15,8 @@ class Action(Enum):
     CONTINUE = "n"
     SKIP = "s"
     BACK = "b"
+    RETYPE = "r"  # type a pending answer again, without the identifying details
+    KEEP_MASKED = "k"  # keep a pending answer with its identifying details masked
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,13 @@ class Cancel:
     """/cancel."""
 
 
+@dataclass(frozen=True)
+class KeepAnswers:
+    """"Keep my answers for 30 days" under a summary: the only event a finished session
+    survives (any other action deletes its answers)."""
+
+
 Event = (
     ShowHome | ShowMenu | ShowHelp | StartDialogue | Resume | Press | TextInput | GoBack | Cancel
+    | KeepAnswers
 )

@@ -22,6 +22,7 @@ from dialogues.model import (
     Step,
     StepKind,
 )
+from dialogues.privacy_notice import load_privacy_notice
 from dialogues.problems import ContentError, Mark, Problems, did_you_mean
 from dialogues.schema import Reader
 from dialogues.templates import FIELD
@@ -400,7 +401,10 @@ def load_locale(root: Path, code: str, sections: dict[str, str], problems: Probl
     if not ui_file.exists():
         problems.error(Mark(_display_path(ui_file, root)), "missing interface strings file")
     ordered = dict(sorted(dialogues.items(), key=lambda kv: (kv[1].audience, kv[1].title)))
-    return Locale(code, ordered, ui)
+    privacy_file = folder / "privacy.yaml"
+    privacy = load_privacy_notice(privacy_file, _display_path(privacy_file, root), sections,
+                                  problems)
+    return Locale(code, ordered, ui, privacy)
 
 
 def check_library(root: Path) -> tuple[Library | None, Problems]:

@@ -96,6 +96,7 @@ class Locale:
     code: str
     dialogues: dict[str, Dialogue]
     ui: dict[str, str]
+    privacy: tuple[str, ...] = ()  # the lines /privacy shows
 
 
 @dataclass(frozen=True)
