@@ -61,8 +61,8 @@ _ORDER: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (Kind.SOCIAL, _PROFILE),
     (Kind.SOCIAL, _HANDLE),
     (Kind.ADDRESS, _ADDRESS),
-    (Kind.NUMBER, _NUMBER),
     (Kind.PHONE, _PHONE),
+    (Kind.NUMBER, _NUMBER),
 )
 
 
@@ -92,9 +92,10 @@ def mask(text: str, details: list[Detail], placeholder: str) -> str:
 
 
 def _looks_like_phone(candidate: str) -> bool:
-    """Seven or more digits that are not a year range, a date, or a run of years."""
+    """Seven or more digits, written with a + or separators (a bare run is a case number),
+    that are not a year range, a date, or a run of years."""
     digits = re.sub(r"\D", "", candidate)
-    if len(digits) < 7:
+    if len(digits) < 7 or candidate.isdigit():
         return False
     if _DATE.fullmatch(candidate.strip()):
         return False
