@@ -56,6 +56,8 @@ class PrivacyDesk:
                 ids = (answer,) if isinstance(answer, str) else answer
                 shown = ", ".join((o.label or o.id) if (o := step.option(i)) else i for i in ids)
             lines.append(self.lang.ui["mydata_answer"].format(answer=shown or "—"))
+        if session.pending is not None:  # a masked answer waiting for keep-or-retype
+            lines.append(self.lang.ui["mydata_answer"].format(answer=session.pending))
         return lines
 
     def title(self, session: Session) -> str:

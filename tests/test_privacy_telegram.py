@@ -105,6 +105,31 @@ async def test_keep_my_answers_then_mydata_shows_them_and_forget_deletes_everyth
     assert chat.last_text == ui(engine, "mydata_nothing")
 
 
+async def test_mydata_shows_a_masked_answer_waiting_for_a_decision(chat, engine) -> None:
+    """The held, masked copy is data too: /mydata lists it, without the detail."""
+    await chat.send("/start")
+    await chat.tap(TITLE)
+    await chat.tap(ui(engine, "button_continue"))
+    await chat.send("Write to jo@example.org")
+    await chat.send("/mydata")
+    assert "• Write to " + ui(engine, "masked_detail") in chat.last_text
+    assert "jo@example.org" not in chat.last_text
+
+
+def test_the_purge_job_runs_as_often_as_the_grace_window(engine) -> None:
+    """With a 15-minute grace window the purge job is scheduled every 15 minutes."""
+    application = make_app(engine, SessionStore(":memory:", grace_seconds=900), FakeBotApi())
+    [job] = application.job_queue.jobs()
+    assert job.name == "purge"
+    assert job.trigger.interval.total_seconds() == 900
+
+
+def test_unusable_settings_stop_start_up_with_the_variable_named() -> None:
+    """A rate limit that is not a number is refused, naming the variable and what to write."""
+    with pytest.raises(ValueError, match="COACHBOT_RATE_LIMIT should be a whole number"):
+        Settings.from_env({"COACHBOT_RATE_LIMIT": "lots"})
+
+
 async def test_after_the_summary_a_menu_tap_deletes_the_answers(chat, engine, store) -> None:
     """Doing anything else after the summary leaves no answers in the store."""
     await walk_to_summary(chat, engine)
