@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 from telegram.error import InvalidToken, NetworkError
 
 from bot import logsafe
+from bot.crypto import Sealer
 from bot.reload import load_content
 from bot.settings import Settings
 from dialogues import graph
@@ -131,8 +132,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.telegram_app import build_application
 
     logsafe.configure()
+    store = SessionStore(settings.database,
+                         Sealer(settings.encryption_key, settings.encryption_old_keys),
+                         grace_seconds=settings.summary_grace_minutes * 60,
+                         retention_days=settings.retention_days)
     application = build_application(settings, _engine(settings.content, settings.require_approved),
-                                    SessionStore(settings.database))
+                                    store)
     application.bot_data["reloader"].install_sighup()
     if settings.webhook_url:
         log.info("starting in webhook mode on port %d", settings.port)
@@ -210,8 +215,13 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    settings = Settings.from_env()
     handler = getattr(args, "handler", cmd_run)
+    try:
+        settings = Settings.from_env()
+        Sealer(settings.encryption_key, settings.encryption_old_keys)  # check the keys now
+    except ValueError as error:  # a setting that cannot be used: say which, and what to write
+        print(f"Cannot start: {error}", file=sys.stderr)
+        return 2
     try:
         return handler(args, settings)
     except ContentError as error:

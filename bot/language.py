@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 
 from bot import render
 from bot.logsafe import who
-from bot.store import SessionStore
+from bot.store import DataKind, SessionStore
 from dialogues.outputs import Button, Message, Notice
 
 if TYPE_CHECKING:  # the coach imports this module to register its handlers
@@ -36,6 +36,23 @@ def chosen_locale(store: SessionStore, user_id: int) -> str | None:
     row = store.db.execute("SELECT locale FROM user_language WHERE user_id = ?",
                            (user_id,)).fetchone()
     return row[0] if row else None
+
+
+def register_language_data(store: SessionStore, coach: CoachBot) -> None:
+    """/forget deletes the language choice and /mydata shows it."""
+
+    def forget(user_id: int) -> int:
+        return store.db.execute("DELETE FROM user_language WHERE user_id = ?",
+                                (user_id,)).rowcount
+
+    def describe(user_id: int) -> list[str]:
+        code = chosen_locale(store, user_id)
+        if code is None:
+            return []
+        name = coach.engine.library.locale(code).ui["language_name"]
+        return [coach.ui("mydata_language", language=name)]
+
+    store.register(DataKind("language", forget, describe))
 
 
 def choose(store: SessionStore, user_id: int, code: str) -> None:

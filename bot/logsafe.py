@@ -13,6 +13,16 @@ import secrets
 
 _SALT = (os.environ.get("COACHBOT_LOG_SALT") or secrets.token_hex(16)).encode()
 
+# The lowest level each library may log at, whatever level is asked for. PTB's DEBUG records
+# print whole request bodies (message text included); httpx and httpcore log URLs, which carry
+# the bot token.
+FLOORS = {
+    "telegram": logging.INFO,
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "apscheduler": logging.WARNING,
+}
+
 
 def who(user_or_chat_id: int | None) -> str:
     """A short salted hash standing in for a Telegram id in logs."""
@@ -22,7 +32,8 @@ def who(user_or_chat_id: int | None) -> str:
 
 
 def configure(level: int = logging.INFO) -> None:
-    """Plain logging for the process; HTTP libraries are quieted because URLs carry the token."""
+    """Plain logging for the process, with libraries held at their `FLOORS` even at DEBUG, so
+    no message text or token reaches the logs."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    for name, floor in FLOORS.items():
+        logging.getLogger(name).setLevel(max(level, floor))

@@ -100,6 +100,17 @@ class ScheduleStore:
                        (new_chat_id, old_chat_id))
         return moved
 
+    def forget_private(self, user_id: int) -> int:
+        """Delete the schedules (and their runs and setup draft) of this person's private chat,
+        whose chat id is their user id; returns how many schedules were deleted."""
+        with self.store.transaction() as db:
+            db.execute("DELETE FROM schedule_runs WHERE schedule_id IN "
+                       "(SELECT id FROM schedules WHERE chat_id = ?)", (user_id,))
+            deleted = db.execute("DELETE FROM schedules WHERE chat_id = ?", (user_id,)).rowcount
+            drafts = db.execute("DELETE FROM schedule_drafts WHERE chat_id = ?",
+                                (user_id,)).rowcount
+        return deleted + drafts
+
     def delete(self, schedule_id: int) -> None:
         with self.store.transaction() as db:
             db.execute("DELETE FROM schedule_runs WHERE schedule_id = ?", (schedule_id,))

@@ -48,7 +48,7 @@ from bot.schedule_setup import (
     find_zone,
 )
 from bot.schedule_store import ScheduleStore
-from bot.store import SessionStore
+from bot.store import DataKind, SessionStore
 from dialogues import outputs
 from dialogues.model import Library
 
@@ -93,6 +93,14 @@ class ScheduleFeature:
         self.locale = locale
         self.schedules = ScheduleStore(store)
         self.delivery = Delivery(self.schedules, library, grace, clock)
+        store.register(DataKind("schedules", self.schedules.forget_private, self.describe_private))
+
+    def describe_private(self, user_id: int) -> list[str]:
+        """For /mydata: the schedules of this person's private chat, in plain words."""
+        flow = self.flow()
+        return [flow.ui["mydata_schedule"].format(title=flow.title(s.prompt_set),
+                                                  when=flow.when(s.timing))
+                for s in self.schedules.for_chat(user_id)]
 
     def now(self) -> datetime:
         return self.delivery.clock()

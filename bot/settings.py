@@ -27,6 +27,11 @@ class Settings:
     admins: frozenset[int] = frozenset()  # Telegram user ids allowed to /reload
     require_approved: bool = False  # serve only content a reviewer approved
     schedule_grace: timedelta = timedelta(hours=6)  # a missed scheduled prompt is still sent
+    encryption_key: str | None = None
+    encryption_old_keys: tuple[str, ...] = ()
+    retention_days: int = 30
+    summary_grace_minutes: int = 60
+    rate_limit: int = 30  # updates per person per minute; 0 turns the limit off
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -45,6 +50,13 @@ class Settings:
             admins=_user_ids(env.get("COACHBOT_ADMINS") or ""),
             require_approved=(env.get("COACHBOT_REQUIRE_APPROVED") or "0").strip() == "1",
             schedule_grace=timedelta(hours=float(env.get("COACHBOT_SCHEDULE_GRACE_HOURS") or 6)),
+            encryption_key=env.get("COACHBOT_ENCRYPTION_KEY") or None,
+            encryption_old_keys=tuple(
+                k.strip() for k in (env.get("COACHBOT_ENCRYPTION_OLD_KEYS") or "").split(",")
+                if k.strip()),
+            retention_days=_number(env, "COACHBOT_RETENTION_DAYS", 30, low=1),
+            summary_grace_minutes=_number(env, "COACHBOT_SUMMARY_GRACE_MINUTES", 60, low=1),
+            rate_limit=_number(env, "COACHBOT_RATE_LIMIT", 30, low=0),
         )
 
 
@@ -60,3 +72,13 @@ def _user_ids(text: str) -> frozenset[int]:
         raise ValueError("COACHBOT_ADMINS should be Telegram user ids (numbers) separated by "
                          f"commas, for example 12345,67890 — got {text!r}")
     return frozenset(int(p) for p in parts)
+
+
+def _number(env: Mapping[str, str], name: str, default: int, low: int) -> int:
+    """A whole-number setting, with an error that names the variable and what to write."""
+    raw = env.get(name) or ""
+    if not raw:
+        return default
+    if not raw.strip().isdigit() or int(raw) < low:
+        raise ValueError(f"{name} should be a whole number of at least {low}, not {raw!r}")
+    return int(raw)

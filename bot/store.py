@@ -5,6 +5,12 @@ consistent database, and the next update continues where the person was. The sch
 versioned by a small migration table. We keep only what the feature needs: the session of a
 dialogue in progress, and the last update id seen per chat (so an update Telegram delivers
 again after a crash is recognised and not applied twice).
+
+Privacy rules enforced here (SECURITY.md states them for people): a finished dialogue's answers
+are unreadable after a grace window and deleted by `purge`; answers a person chose to keep live
+in `kept_answers` for `KEEP_DAYS`; idle chats are purged after the retention period; answers
+are sealed with `Sealer` when a key is set; and `forget_user` asks every registered feature
+(`DataKind`) to delete the person's rows.
 """
 
 from __future__ import annotations
@@ -13,11 +19,12 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.crypto import Sealer, SealError
 from bot.logsafe import who
 from dialogues.session import InvalidSession, Session
 
@@ -81,7 +88,44 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             updated_at INTEGER NOT NULL
         )
     """),
+    ("privacy", """
+        ALTER TABLE sessions ADD COLUMN finished INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE kept_answers (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            kept_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+        CREATE INDEX kept_answers_user ON kept_answers(user_id);
+    """),
 )
+
+DAY = 86_400
+KEEP_DAYS = 30  # "Keep my answers for 30 days" (the wording in content/ says 30)
+
+
+@dataclass(frozen=True)
+class DataKind:
+    """One kind of data a feature keeps about a person, so /forget and /mydata cover it.
+
+    `key` names its wording (ui.yaml: ``data_<key>``); `forget(user_id)` deletes the person's
+    rows and returns how many; `describe(user_id)` says in plain words what is held (no
+    lines: nothing). Features register theirs with `SessionStore.register`.
+    """
+
+    key: str
+    forget: Callable[[int], int]
+    describe: Callable[[int], list[str]]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Answers a person chose to keep, with when they were kept and when they go."""
+
+    session: Session
+    kept_at: int
+    expires_at: int
 
 
 @dataclass(frozen=True)
@@ -95,7 +139,14 @@ class Stored:
 class SessionStore:
     """SQLite-backed sessions keyed by chat id; one connection, used from one thread."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, sealer: Sealer | None = None,
+                 grace_seconds: int = 3600, retention_days: int = 30,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.sealer = sealer or Sealer()
+        self.grace_seconds = grace_seconds
+        self.retention_days = retention_days
+        self.clock = clock
+        self.kinds: dict[str, DataKind] = {}
         self.path = str(path)
         if self.path != ":memory:":
             _create_private_file(Path(self.path))
@@ -134,44 +185,112 @@ class SessionStore:
         return self._db
 
     def load(self, chat_id: int) -> Stored:
+        """The chat's session; a finished one past its grace window, or one idle past the
+        retention period, reads as none (the purge job deletes it)."""
         row = self._db.execute(
-            "SELECT data, last_update_id FROM sessions WHERE chat_id = ?", (chat_id,)
+            "SELECT data, last_update_id, finished, updated_at FROM sessions WHERE chat_id = ?",
+            (chat_id,),
         ).fetchone()
         if row is None:
             return Stored(None, 0)
-        data, last_update_id = row
-        if data is None:
+        data, last_update_id, finished, updated_at = row
+        if data is None or updated_at < self.clock() - self._lifetime(bool(finished)):
             return Stored(None, last_update_id)
-        try:
-            return Stored(Session.from_json(data), last_update_id)
-        except InvalidSession:
+        session = self._open(data)
+        if session is None:
             log.warning("discarding an unreadable session (chat %s)", who(chat_id))
-            return Stored(None, last_update_id)
+        return Stored(session, last_update_id)
 
-    def save(self, chat_id: int, user_id: int, session: Session | None, update_id: int) -> None:
-        """Store the chat's session (None: idle) and the update that produced it, atomically."""
-        data = session.to_json() if session is not None else None
-        self._db.execute(
-            """
-            INSERT INTO sessions (chat_id, user_id, data, last_update_id, updated_at)
-            VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(chat_id) DO UPDATE SET
-                user_id = excluded.user_id, data = excluded.data,
-                last_update_id = MAX(sessions.last_update_id, excluded.last_update_id),
-                updated_at = excluded.updated_at
-            """,
-            (chat_id, user_id, data, update_id, int(time.time())),
-        )
+    def save(self, chat_id: int, user_id: int, session: Session | None, update_id: int,
+             kept: Session | None = None) -> None:
+        """Store the chat's session (None: idle) and the update that produced it, atomically;
+        `kept` is a finished session filed away for `KEEP_DAYS` in the same transaction."""
+        data = self.sealer.seal(session.to_json()) if session is not None else None
+        now = int(self.clock())
+        with self.transaction() as db:
+            db.execute(
+                """
+                INSERT INTO sessions (chat_id, user_id, data, last_update_id, updated_at, finished)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(chat_id) DO UPDATE SET
+                    user_id = excluded.user_id, data = excluded.data,
+                    last_update_id = MAX(sessions.last_update_id, excluded.last_update_id),
+                    updated_at = excluded.updated_at, finished = excluded.finished
+                """,
+                (chat_id, user_id, data, update_id, now, bool(session and session.finished)),
+            )
+            if kept is not None:
+                db.execute(
+                    "INSERT INTO kept_answers (user_id, data, kept_at, expires_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (user_id, self.sealer.seal(kept.to_json()), now, now + KEEP_DAYS * DAY),
+                )
 
-    def forget_user(self, user_id: int) -> int:
-        """Delete every row about this user; returns how many sessions held answers."""
-        held = self._db.execute(
-            "SELECT COUNT(*) FROM sessions WHERE (user_id = ? OR chat_id = ?) AND data IS NOT NULL",
-            (user_id, user_id),
-        ).fetchone()[0]
-        self._db.execute("DELETE FROM sessions WHERE user_id = ? OR chat_id = ?", (user_id, user_id))
-        self._db.execute("DELETE FROM user_language WHERE user_id = ?", (user_id,))
-        return held
+    # --- what a person can see and delete ----------------------------------------------------
+
+    def register(self, kind: DataKind) -> None:
+        """Include a feature's data in /forget and /mydata."""
+        self.kinds[kind.key] = kind
+
+    def forget_user(self, user_id: int) -> dict[str, int]:
+        """Delete every row about this user in every registered feature: rows deleted per kind
+        (kinds that held nothing are left out)."""
+        counts = {key: kind.forget(user_id) for key, kind in self.kinds.items()}
+        return {key: count for key, count in counts.items() if count}
+
+    def describe_user(self, user_id: int) -> dict[str, list[str]]:
+        """What each registered feature holds about this user, in plain words."""
+        found = {key: kind.describe(user_id) for key, kind in self.kinds.items()}
+        return {key: lines for key, lines in found.items() if lines}
+
+    def forget_sessions(self, user_id: int) -> int:
+        """Delete the person's chat records (sessions and the last update seen)."""
+        return self._db.execute("DELETE FROM sessions WHERE user_id = ? OR chat_id = ?",
+                                (user_id, user_id)).rowcount
+
+    def forget_kept(self, user_id: int) -> int:
+        return self._db.execute("DELETE FROM kept_answers WHERE user_id = ?", (user_id,)).rowcount
+
+    def chat_records(self, user_id: int) -> list[tuple[int, Session | None, bool, int]]:
+        """(chat id, readable session or None, finished, last activity) of each of the
+        person's chats."""
+        rows = self._db.execute(
+            "SELECT chat_id, data, finished, updated_at FROM sessions "
+            "WHERE user_id = ? OR chat_id = ? ORDER BY chat_id", (user_id, user_id)).fetchall()
+        return [(chat_id, self.load(chat_id).session if data else None, bool(finished), updated_at)
+                for chat_id, data, finished, updated_at in rows]
+
+    def kept(self, user_id: int) -> list[Kept]:
+        """The person's kept answers that are still within their 30 days, oldest first."""
+        rows = self._db.execute(
+            "SELECT data, kept_at, expires_at FROM kept_answers WHERE user_id = ? "
+            "AND expires_at > ? ORDER BY id", (user_id, int(self.clock()))).fetchall()
+        return [Kept(session, kept_at, expires_at) for data, kept_at, expires_at in rows
+                if (session := self._open(data)) is not None]
+
+    def purge(self) -> dict[str, int]:
+        """Delete finished sessions past the grace window, chats idle past the retention
+        period, and kept answers past their 30 days: rows deleted per rule."""
+        now = int(self.clock())
+        with self.transaction() as db:
+            idle = db.execute("DELETE FROM sessions WHERE updated_at < ?",
+                              (now - self.retention_days * DAY,)).rowcount
+            finished = db.execute(
+                "UPDATE sessions SET data = NULL, finished = 0 "
+                "WHERE finished = 1 AND data IS NOT NULL AND updated_at < ?",
+                (now - self.grace_seconds,)).rowcount
+            expired = db.execute("DELETE FROM kept_answers WHERE expires_at <= ?",
+                                 (now,)).rowcount
+        return {"idle_chats": idle, "finished_answers": finished, "kept_answers": expired}
+
+    def _lifetime(self, finished: bool) -> int:
+        return self.grace_seconds if finished else self.retention_days * DAY
+
+    def _open(self, data: str) -> Session | None:
+        try:
+            return Session.from_json(self.sealer.open(data))
+        except (InvalidSession, SealError):
+            return None
 
     def integrity_ok(self) -> bool:
         return self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -11,7 +11,6 @@ from typing import Any
 
 from telegram import BotCommand, Update, User
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -19,14 +18,18 @@ from telegram.ext import (
     ContextTypes,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot import guidance, render, schedules
 from bot.concurrency import PerChatUpdateProcessor
-from bot.language import CALLBACK, LanguageChoice, chosen_locale
+from bot.language import CALLBACK, LanguageChoice, chosen_locale, register_language_data
 from bot.logsafe import who
+from bot.privacy import PrivacyDesk, purge_interval
+from bot.ratelimit import RateLimit
 from bot.reload import Reloader
+from bot.resilience import PatientRateLimiter
 from bot.settings import Settings
 from bot.store import SessionStore
 from dialogues import callbacks
@@ -46,7 +49,11 @@ from dialogues.outputs import Button, Message, Notice
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "menu", "help", "ask", "back", "cancel", "forget", "language", "schedule")
+# Handler groups run in order, one handler each: the rate limit sees every update first (group
+# -2), then /schedule's handlers (group -1, bot/schedules.py), then everything else (group 0).
+RATE_LIMIT_GROUP = -2
+COMMANDS = ("start", "menu", "help", "ask", "back", "cancel", "schedule", "language", "privacy",
+            "mydata", "forget")
 PRIVATE = filters.ChatType.PRIVATE
 # Telegram never sends longer messages; we cap anyway so hostile input costs nothing.
 MAX_INPUT = 10_000
@@ -77,7 +84,7 @@ class CoachBot:
             event = Resume()
         locale = self.user_locale(user)
         result = self.engine.handle(stored.session, event, locale)
-        self.store.save(chat.id, user.id, result.session, update.update_id)
+        self.store.save(chat.id, user.id, result.session, update.update_id, kept=result.kept)
         guidance.record(self.store, result.outputs)
         await render.deliver(context.bot, chat.id, result.outputs, query)
         log.info(
@@ -113,17 +120,6 @@ class CoachBot:
     async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stop the current dialogue and delete its answers."""
         await self.run(update, context, Cancel())
-
-    async def forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Delete every row held about this person, and say what was deleted."""
-        chat, user = update.effective_chat, update.effective_user
-        if chat is None or user is None:
-            return
-        held = self.store.forget_user(user.id)
-        text = (self.ui("forgotten", what=self.ui("forgotten_session")) if held
-                else self.ui("forgotten_nothing"))
-        log.info("event=Forget user=%s rows=%d", who(user.id), held)
-        await render.deliver(context.bot, chat.id, [Message(text)])
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Say the command is unknown and point to /help."""
@@ -215,7 +211,7 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore,
     builder = builder.concurrent_updates(PerChatUpdateProcessor(64)).post_init(
         coach.register_commands)
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(PatientRateLimiter(max_retries=3))
     application = builder.build()
     application.bot_data["coach"] = coach
 
@@ -227,7 +223,6 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore,
     application.add_handler(CommandHandler("help", coach.help, filters=PRIVATE))
     application.add_handler(CommandHandler("back", coach.back, filters=PRIVATE))
     application.add_handler(CommandHandler("cancel", coach.cancel, filters=PRIVATE))
-    application.add_handler(CommandHandler("forget", coach.forget, filters=PRIVATE))
     # --- Quick guidance (bot/guidance.py): /ask, and @bot <question> in any chat -----------------
     asking = guidance.GuidanceHandlers(coach)
     application.add_handler(CommandHandler("ask", asking.ask, filters=PRIVATE))
@@ -239,6 +234,21 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore,
     application.add_handler(CommandHandler("language", languages.ask, filters=PRIVATE))
     application.add_handler(CallbackQueryHandler(languages.pick, pattern=CALLBACK))
     application.add_handler(CommandHandler("reload", reloader.command, filters=PRIVATE))
+
+    # --- privacy and abuse (issue #7): per-person rate limit before everything else;
+    # /privacy anywhere; /mydata and /forget in private chats; the purge job.
+    desk = PrivacyDesk(coach, store)
+    register_language_data(store, coach)
+    if settings.rate_limit:
+        limit = RateLimit(settings.rate_limit, coach.ui("rate_limited"))
+        application.add_handler(TypeHandler(Update, limit.check), group=RATE_LIMIT_GROUP)
+    application.add_handler(CommandHandler("privacy", desk.privacy))
+    application.add_handler(CommandHandler("mydata", desk.mydata, filters=PRIVATE))
+    application.add_handler(CommandHandler("forget", desk.forget, filters=PRIVATE))
+    if application.job_queue is not None:
+        interval = purge_interval(store)
+        application.job_queue.run_repeating(desk.purge, interval=interval, first=interval,
+                                            name="purge")
     application.add_handler(CallbackQueryHandler(coach.button))
     application.add_handler(MessageHandler(filters.UpdateType.EDITED & PRIVATE, coach.edited))
     application.add_handler(MessageHandler(filters.COMMAND & PRIVATE, coach.unknown_command))

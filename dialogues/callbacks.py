@@ -2,9 +2,9 @@
 
 Format (at most 64 bytes, Telegram's limit): ``1<action>|<dialogue>|<step>|<option>|<turn>``
 for step buttons (turn in base 36), ``1m|<dialogue>`` to start a dialogue, ``1h`` for the
-menu and ``1v`` to resume. Guidance cards: ``1g|<card>`` shows a card, ``1r|<card>`` its
-longer text, ``1f|<card>|u`` or ``|d`` votes, ``1x`` is "none of these". Anything else
-decodes to None and is never applied.
+menu, ``1v`` to resume and ``1k`` to keep a finished dialogue's answers. Guidance cards:
+``1g|<card>`` shows a card, ``1r|<card>`` its longer text, ``1f|<card>|u`` or ``|d`` votes,
+``1x`` is "none of these". Anything else decodes to None and is never applied.
 
 Prefixes owned by other features, which `decode` never accepts: ``1l|`` (/language, in
 bot/language.py) and ``1w|`` (/schedule, in bot/schedule_setup.py). A new feature takes a letter
@@ -18,6 +18,7 @@ import re
 from dialogues.events import (
     Action,
     Event,
+    KeepAnswers,
     NoneOfThese,
     Press,
     Resume,
@@ -68,6 +69,7 @@ def card_button(card_id: str, more: bool = False) -> str:
 
 def vote_button(card_id: str, helpful: bool) -> str:
     return f"{VERSION}f|{card_id}|{'u' if helpful else 'd'}"
+KEEP = f"{VERSION}k"
 
 
 def decode(data: str | None) -> Event | None:
@@ -78,6 +80,8 @@ def decode(data: str | None) -> Event | None:
         return ShowMenu()
     if data == RESUME:
         return Resume()
+    if data == KEEP:
+        return KeepAnswers()
     if match := _START.match(data):
         return StartDialogue(match.group(1))
     if data == NONE_OF_THESE:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from dialogues import callbacks
+from dialogues import callbacks, privacy
 from dialogues.document import summary_document
 from dialogues.events import (
     Action,
@@ -19,6 +19,7 @@ from dialogues.events import (
     Cancel,
     Event,
     GoBack,
+    KeepAnswers,
     NoneOfThese,
     Press,
     Resume,
@@ -50,10 +51,12 @@ from dialogues.templates import Scope, answer_text, summary_body
 
 @dataclass(frozen=True)
 class Result:
-    """The session after an event (None: no dialogue in progress) and what to show."""
+    """The session after an event (None: no dialogue in progress) and what to show; `kept` is
+    a finished session the person asked to keep for 30 days (the store files it away)."""
 
     session: Session | None
     outputs: list[Output] = field(default_factory=list)
+    kept: Session | None = None
 
 
 class Engine:
@@ -92,8 +95,10 @@ class Engine:
                 # The input was meant for a step that is gone: show where the person is now.
                 shown = self._view(lang, session) if session else self._menu(lang, None)
                 return Result(session, [*apology, shown])
+        if session is not None and session.finished and not _uses_summary(event):
+            session = None  # the summary was delivered: anything else deletes its answers
         result = self._dispatch(lang, session, event)
-        return Result(result.session, [*apology, *result.outputs])
+        return Result(result.session, [*apology, *result.outputs], kept=result.kept)
 
     def _dispatch(self, lang: Locale, session: Session | None, event: Event) -> Result:
         match event:
@@ -131,6 +136,11 @@ class Engine:
             case NoneOfThese():
                 return Result(session, [self._menu_with(lang, session, lang.ui["guidance_none_fit"]),
                                         Tally()])
+            case KeepAnswers():
+                if session is None or not session.finished:
+                    return Result(session, [Notice(lang.ui["stale_button"]),
+                                            self._menu(lang, session)])
+                return Result(None, [Notice(lang.ui["answers_kept"])], kept=session)
         raise TypeError(f"unknown event {event!r}")  # pragma: no cover - exhaustive match
 
     def dialogue_titles(self, locale: str | None = None) -> dict[str, str]:
@@ -217,6 +227,11 @@ class Engine:
                 return self._advance(lang, session, "skip", None)
             case Action.BACK:
                 return self._back(lang, session)
+            case Action.RETYPE if session.pending is not None:
+                retyping = session.moved()
+                return Result(retyping, [self._view(lang, retyping)])
+            case Action.KEEP_MASKED if session.pending is not None and step.kind is StepKind.TEXT:
+                return self._advance(lang, session, "next", session.pending)
         return Result(session, [Notice(lang.ui["unusable_button"])])
 
     # --- typed text -------------------------------------------------------------------------
@@ -236,6 +251,9 @@ class Engine:
             refusal = lang.ui["too_long"].format(length=f"{len(answer):,}",
                                                  limit=f"{step.max_length:,}")
             return Result(session, [Message(refusal)])
+        details = privacy.find(answer)
+        if details:
+            return self._nudge(lang, session, answer, details)
         return self._advance(lang, session, "next", answer)
 
     # --- quick guidance ---------------------------------------------------------------------
@@ -290,6 +308,24 @@ class Engine:
         rows.append((Button(ui["guidance_vote_up"], callbacks.vote_button(card.id, True)),
                      Button(ui["guidance_vote_down"], callbacks.vote_button(card.id, False))))
         return Message(f"{shown.text}\n\n{ui['guidance_helpful']}", tuple(rows), shown.title)
+
+    def _nudge(self, lang: Locale, session: Session, answer: str,
+               details: list[privacy.Detail]) -> Result:
+        """Hold only a masked copy and ask whether to keep it masked or type it again."""
+        masked = privacy.mask(answer, details, lang.ui["masked_detail"])
+        kinds = dict.fromkeys(lang.ui[f"detail_{d.kind.value}"] for d in details)
+        held = session.moved(pending=masked)
+        dialogue = self._dialogue(held)
+        assert dialogue is not None
+
+        def button(key: str, action: Action) -> tuple[Button, ...]:
+            data = callbacks.step_button(action, dialogue.id, held.state, held.turn)
+            return (Button(lang.ui[key], data),)
+
+        text = lang.ui["details_found"].format(details=", ".join(kinds), answer=masked)
+        buttons = (button("button_retype", Action.RETYPE),
+                   button("button_keep_masked", Action.KEEP_MASKED))
+        return Result(held, [Message(text, buttons)])
 
     # --- moving -----------------------------------------------------------------------------
 
@@ -422,6 +458,7 @@ class Engine:
         document = callbacks.step_button(Action.DOCUMENT, dialogue.id, step.id, session.turn)
         buttons: Keyboard = (
             (Button(lang.ui["button_document"], document),),
+            (Button(lang.ui["button_keep_answers"], callbacks.KEEP),),
             (Button(lang.ui["button_start_again"], callbacks.start_button(dialogue.id)),
              Button(lang.ui["button_menu"], callbacks.MENU)),
         )
@@ -490,3 +527,10 @@ class Engine:
 def _in_grid(step: Step) -> bool:
     """Yes/no steps with a `short:` heading form a grid that is answered in one message."""
     return step.kind is StepKind.YESNO and bool(step.short)
+
+
+def _uses_summary(event: Event) -> bool:
+    """The summary's own buttons (keep the answers, get the document) are the only events a
+    finished session survives; anything else deletes its answers."""
+    return isinstance(event, KeepAnswers) or (
+        isinstance(event, Press) and event.action is Action.DOCUMENT)

@@ -15,7 +15,9 @@ class Action(Enum):
     CONTINUE = "n"
     SKIP = "s"
     BACK = "b"
-    DOCUMENT = "f"  # on a finished summary: send it as a file
+    DOCUMENT = "o"  # on a finished summary: send it as a file (o for "output")
+    RETYPE = "a"  # type a pending answer again, without the identifying details
+    KEEP_MASKED = "p"  # keep a pending answer with its identifying details masked
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,13 @@ class NoneOfThese:
     """None of the cards shown fits the question."""
 
 
+@dataclass(frozen=True)
+class KeepAnswers:
+    """"Keep my answers for 30 days" under a summary: the only event a finished session
+    survives (any other action deletes its answers)."""
+
+
 Event = (
     ShowHome | ShowMenu | ShowHelp | StartDialogue | Resume | Press | TextInput | GoBack | Cancel
-    | Ask | ShowCard | Vote | NoneOfThese
+    | Ask | ShowCard | Vote | NoneOfThese | KeepAnswers
 )

@@ -26,6 +26,7 @@ from dialogues.model import (
     Step,
     StepKind,
 )
+from dialogues.privacy_notice import load_privacy_notice
 from dialogues.problems import ContentError, Mark, Problems, did_you_mean
 from dialogues.prompts import load_prompts
 from dialogues.schema import Reader
@@ -539,7 +540,13 @@ def load_locale(root: Path, code: str, sections: dict[str, str], problems: Probl
                                named, problems)
     if fallback is not None and not prompts_file.exists():
         prompt_sets = fallback.prompt_sets
-    return Locale(code, ordered, ui, cards, prompt_sets=prompt_sets)
+    privacy_file = folder / "privacy.yaml"
+    if fallback is not None and not privacy_file.exists():
+        privacy = fallback.privacy
+    else:
+        privacy = load_privacy_notice(privacy_file, _display_path(privacy_file, root), sections,
+                                      problems)
+    return Locale(code, ordered, ui, cards, prompt_sets=prompt_sets, privacy=privacy)
 
 
 def _with_search_lists(root: Path, locales: dict[str, Locale],

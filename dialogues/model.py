@@ -129,6 +129,7 @@ class Locale:
     synonyms: tuple[tuple[str, ...], ...] = ()
     prompt_sets: dict[str, PromptSet] = field(default_factory=dict)
     out_of_scope: tuple[OutOfScope, ...] = ()
+    privacy: tuple[str, ...] = ()  # the lines /privacy shows
 
 
 @dataclass(frozen=True)

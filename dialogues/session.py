@@ -30,9 +30,14 @@ class Session:
     draft: tuple[str, ...] = ()  # checklist ticks not yet confirmed with "Done"
     finished: bool = False
     rounds: tuple[dict[str, Answer], ...] = ()  # finished rounds of a repeat (one per funder)
+    # A typed answer with identifying details masked, waiting for the person to keep it or
+    # type it again; the unmasked text is never stored.
+    pending: str | None = None
 
     def moved(self, **changes: Any) -> Session:
-        """A copy with `changes`, one turn later (so buttons from earlier messages go stale)."""
+        """A copy with `changes`, one turn later (so buttons from earlier messages go stale);
+        moving on drops any pending answer unless `changes` sets one."""
+        changes.setdefault("pending", None)
         return replace(self, turn=self.turn + 1, **changes)
 
     def to_json(self) -> str:
@@ -49,6 +54,7 @@ class Session:
                 "turn": self.turn,
                 "draft": list(self.draft),
                 "finished": self.finished,
+                "pending": self.pending,
             },
             ensure_ascii=False,
             separators=(",", ":"),
@@ -72,6 +78,7 @@ class Session:
                 turn=int(data["turn"]),
                 draft=tuple(_text(s) for s in data["draft"]),
                 finished=bool(data["finished"]),
+                pending=None if data.get("pending") is None else _text(data["pending"]),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise InvalidSession(str(error)) from error

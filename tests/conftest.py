@@ -30,9 +30,11 @@ def engine(library: Library) -> Engine:
 
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
-    """A writable copy of the shipped sections and English interface strings, no dialogues."""
+    """A writable copy of the shipped sections, English interface strings and privacy notice,
+    no dialogues."""
     root = tmp_path / "content"
     (root / "en" / "dialogues").mkdir(parents=True)
     shutil.copy(CONTENT / "sections.yaml", root / "sections.yaml")
     shutil.copy(CONTENT / "en" / "ui.yaml", root / "en" / "ui.yaml")
+    shutil.copy(CONTENT / "en" / "privacy.yaml", root / "en" / "privacy.yaml")
     return root

@@ -109,7 +109,7 @@ def test_full_walk_produces_a_summary_of_own_answers_with_sources(walk: Walk) ->
     assert "Budget to pay trainers with lived experience" in summary.text
     assert "outreach-follow-through" in summary.text
     assert walk.session is not None and walk.session.finished
-    assert walk.labels() == [ui(walk.engine, "button_document"),
+    assert walk.labels() == [ui(walk.engine, "button_document"), ui(walk.engine, "button_keep_answers"),
                              ui(walk.engine, "button_start_again"), ui(walk.engine, "button_menu")]
 
 

@@ -89,7 +89,7 @@ async def test_commands_are_registered_with_telegram_at_start_up(app, api) -> No
     await app.post_init(app)
     call = api.calls_of("setMyCommands")[-1]
     names = [c["command"] for c in call.params["commands"]]
-    assert {"start", "menu", "help", "back", "cancel", "forget"} <= set(names)
+    assert {"start", "menu", "help", "back", "cancel", "forget", "privacy", "mydata"} <= set(names)
     assert all(c["description"] for c in call.params["commands"])
 
 
@@ -222,7 +222,7 @@ async def test_forget_deletes_everything_and_says_what(chat, engine, store) -> N
     await chat.send("/start")
     await chat.tap(TITLE)
     await chat.send("/forget")
-    assert chat.last_text == ui(engine, "forgotten", what=ui(engine, "forgotten_session"))
+    assert chat.last_text == ui(engine, "forgotten", what=f"{ui(engine, 'data_sessions')} (1)")
     assert store.load(4242).session is None
     await chat.send("/forget")
     assert chat.last_text == ui(engine, "forgotten_nothing")

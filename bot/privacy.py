@@ -1,0 +1,159 @@
+"""What a person can learn and control about their data: /privacy, /mydata, /forget, and the
+job that deletes what has outlived its purpose.
+
+The store enforces the rules; this module words them. Each kind of data is a `DataKind`
+registered with the store, so a feature that adds a table (schedules, for example) adds one
+registration and /forget and /mydata cover it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Protocol
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import render
+from bot.logsafe import who
+from bot.store import DAY, DataKind, SessionStore
+from dialogues.engine import Engine
+from dialogues.model import Locale, StepKind
+from dialogues.outputs import Message
+from dialogues.session import Session
+
+log = logging.getLogger(__name__)
+
+
+def _when(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M")
+
+
+class LiveCoach(Protocol):
+    """What the desk needs of the Telegram coach: the engine live now (it changes on /reload)
+    and the default locale."""
+
+    engine: Engine
+    locale: str
+
+
+class PrivacyDesk:
+    """Handlers for /privacy, /mydata and /forget, and the purge job."""
+
+    def __init__(self, coach: LiveCoach, store: SessionStore) -> None:
+        self.coach = coach
+        self.store = store
+        store.register(DataKind("sessions", store.forget_sessions, self.describe_sessions))
+        store.register(DataKind("kept_answers", store.forget_kept, self.describe_kept))
+
+    @property
+    def engine(self) -> Engine:
+        return self.coach.engine
+
+    @property
+    def lang(self) -> Locale:
+        return self.coach.engine.library.locale(self.coach.locale)
+
+    # --- plain words ----------------------------------------------------------------------
+
+    def answers(self, session: Session) -> list[str]:
+        """Each answer given, as the person would recognise it (option labels, not ids)."""
+        dialogue = self.engine.library.locale(session.locale).dialogues.get(session.dialogue_id)
+        lines = []
+        for step_id, answer in session.answers.items():
+            step = dialogue.steps.get(step_id) if dialogue else None
+            if answer is None or step is None or step.kind is StepKind.INFO:
+                continue
+            if step.kind is StepKind.TEXT:
+                shown = answer if isinstance(answer, str) else ""
+            else:
+                ids = (answer,) if isinstance(answer, str) else answer
+                shown = ", ".join((o.label or o.id) if (o := step.option(i)) else i for i in ids)
+            lines.append(self.lang.ui["mydata_answer"].format(answer=shown or "—"))
+        if session.pending is not None:  # a masked answer waiting for keep-or-retype
+            lines.append(self.lang.ui["mydata_answer"].format(answer=session.pending))
+        return lines
+
+    def title(self, session: Session) -> str:
+        titles = self.engine.dialogue_titles(session.locale)
+        return titles.get(session.dialogue_id, session.dialogue_id)
+
+    def describe_sessions(self, user_id: int) -> list[str]:
+        ui = self.lang.ui
+        lines: list[str] = []
+        for _chat, session, finished, updated_at in self.store.chat_records(user_id):
+            lines.append(ui["mydata_chat_record"].format(
+                when=_when(updated_at), days=self.store.retention_days))
+            if session is None:
+                continue
+            if finished:
+                lines.append(ui["mydata_session_finished"].format(
+                    title=self.title(session), when=_when(updated_at + self.store.grace_seconds)))
+            else:
+                lines.append(ui["mydata_session"].format(title=self.title(session)))
+            lines.extend(self.answers(session))
+        return lines
+
+    def describe_kept(self, user_id: int) -> list[str]:
+        lines: list[str] = []
+        for kept in self.store.kept(user_id):
+            lines.append(self.lang.ui["mydata_kept"].format(
+                title=self.title(kept.session), kept=_when(kept.kept_at),
+                expires=_when(kept.expires_at)))
+            lines.extend(self.answers(kept.session))
+        return lines
+
+    def mydata_text(self, user_id: int) -> str:
+        ui = self.lang.ui
+        held = self.store.describe_user(user_id)
+        if not held:
+            return ui["mydata_nothing"]
+        parts = [ui["mydata_intro"]]
+        parts.extend("\n".join(lines) for lines in held.values())
+        parts.append(ui["mydata_footer"])
+        return "\n\n".join(parts)
+
+    def forget_text(self, user_id: int) -> str:
+        deleted = self.store.forget_user(user_id)
+        log.info("event=Forget user=%s %s", who(user_id),
+                 " ".join(f"{k}={n}" for k, n in deleted.items()) or "rows=0")
+        if not deleted:
+            return self.lang.ui["forgotten_nothing"]
+        what = "; ".join(f"{self.lang.ui[f'data_{key}']} ({count})" for key, count in deleted.items())
+        return self.lang.ui["forgotten"].format(what=what)
+
+    # --- handlers (private chats) -----------------------------------------------------------
+
+    async def privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Explain in five short lines what is kept, for how long, and how to delete it."""
+        assert update.effective_chat is not None
+        await render.deliver(context.bot, update.effective_chat.id,
+                             [Message("\n".join(self.lang.privacy))])
+
+    async def mydata(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Show, in plain words, everything held about this person."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
+        await render.deliver(context.bot, chat.id, [Message(self.mydata_text(user.id))])
+
+    async def forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Delete every row held about this person, and say what was deleted."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
+        await render.deliver(context.bot, chat.id, [Message(self.forget_text(user.id))])
+
+    async def purge(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Delete finished answers past their grace window, idle chats and expired kept answers."""
+        started = time.perf_counter()
+        counts = self.store.purge()
+        log.info("event=Purge %s ms=%.1f", " ".join(f"{k}={n}" for k, n in counts.items()),
+                 (time.perf_counter() - started) * 1000)
+
+
+def purge_interval(store: SessionStore) -> int:
+    """How often the purge job runs: as often as the grace window, and at least daily."""
+    return max(60, min(store.grace_seconds, DAY))
