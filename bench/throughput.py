@@ -20,15 +20,18 @@ import time
 from pathlib import Path
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot import render
 from bot.settings import Settings
 from bot.store import SessionStore
 from bot.telegram_app import build_application
 from dialogues import callbacks
 from dialogues.engine import Engine
-from dialogues.events import ShowHome, TextInput
+from dialogues.events import ShowHome, StartDialogue, TextInput
 from dialogues.loader import load_library
+from dialogues.outputs import Message
 from tests.support.botapi import FakeBotApi, RecordingRequest
 
 TOKEN = "123456:BENCH"
@@ -86,13 +89,25 @@ async def run(application: Application, updates: list[Update]) -> tuple[float, f
     return wall, cpu
 
 
-def echo_application(api: FakeBotApi) -> Application:
+def echo_application(api: FakeBotApi, shaped: Message | None = None) -> Application:
+    """The bare echo bot; with `shaped`, it answers every update with that message instead
+    (HTML and an inline keyboard, like a coach step), to show what PTB charges for the shape
+    of the coach's messages alone, with no engine, no storage and no rendering logic."""
+
+    async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+        if shaped is None:
+            await context.bot.send_message(update.effective_chat.id, text)
+        else:
+            await context.bot.send_message(update.effective_chat.id, render.to_html(shaped)[0],
+                                           parse_mode=ParseMode.HTML,
+                                           reply_markup=render.keyboard(shaped.buttons))
+
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await context.bot.send_message(update.effective_chat.id, update.effective_message.text)
+        await reply(update, context, update.effective_message.text)
 
     async def tapped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.callback_query.answer()
-        await context.bot.send_message(update.effective_chat.id, update.callback_query.data)
+        await reply(update, context, update.callback_query.data)
 
     application = (Application.builder().token(TOKEN).request(RecordingRequest(api))
                    .get_updates_request(RecordingRequest(api)).build())
@@ -101,11 +116,22 @@ def echo_application(api: FakeBotApi) -> Application:
     return application
 
 
-def measure_echo(actions, chats: int) -> tuple[float, float, int]:
+def measure_echo(actions, chats: int, shaped: Message | None = None) -> tuple[float, float, int]:
     api = FakeBotApi(token=TOKEN)
-    echo = echo_application(api)
+    echo = echo_application(api, shaped)
     updates = build_updates(api, echo.bot, actions, chats)
     return (*asyncio.run(run(echo, updates)), len(updates))
+
+
+def typical_step(engine: Engine) -> Message:
+    """The checklist step of the self-reflection dialogue: a title-less HTML text with seven
+    buttons, a typical coach message."""
+    result = engine.handle(None, StartDialogue("self_reflection"))
+    for event in (callbacks.decode(result.outputs[-1].buttons[0][0].data),
+                  TextInput("Reasons"), ):
+        result = engine.handle(result.session, event)
+    both = next(b.data for row in result.outputs[-1].buttons for b in row if b.label.startswith("Both"))
+    return engine.handle(result.session, callbacks.decode(both)).outputs[-1]
 
 
 def measure_coach(engine: Engine, actions, chats: int) -> tuple[float, float, int, int]:
@@ -129,11 +155,13 @@ def main() -> None:
     parser.add_argument("--chats", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3, help="alternating runs of each bot")
     args = parser.parse_args()
-    engine = Engine(load_library(CONTENT))
+    engine = Engine.serving(load_library(CONTENT))
     actions = scripted_actions(engine)
-    echo_runs, coach_runs = [], []
+    shaped = typical_step(engine)
+    echo_runs, shaped_runs, coach_runs = [], [], []
     for _ in range(args.repeat):
         echo_runs.append(measure_echo(actions, args.chats))
+        shaped_runs.append(measure_echo(actions, args.chats, shaped))
         coach_runs.append(measure_coach(engine, actions, args.chats))
     count, finished = coach_runs[0][2], coach_runs[-1][3]
 
@@ -147,6 +175,10 @@ def main() -> None:
         coach_rate, echo_rate = best(coach_runs, index), best(echo_runs, index)
         print(f"{label}: echo bot {echo_rate:7.0f} updates/s | re-center bot {coach_rate:7.0f} "
               f"updates/s (target >= 1,500) | ratio {coach_rate / echo_rate:.2f} (target >= 0.5)")
+    shaped_rate = best(shaped_runs, 1)
+    print(f"for scale: an echo bot replying with a coach-shaped message (HTML, 7 buttons) "
+          f"{shaped_rate:7.0f} updates/s CPU time; the coach reaches "
+          f"{best(coach_runs, 1) / shaped_rate:.2f} of it")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of the whole benchmark process: {peak:.0f} MiB")
 

@@ -67,8 +67,11 @@ class CoachBot:
         self.store = store
         self.locale = locale
 
-    def ui(self, key: str, **fields: Any) -> str:
-        return self.engine.library.locale(self.locale).ui[key].format(**fields)
+    def ui(self, key: str, update: object = None, **fields: Any) -> str:
+        """An interface string in the language of the person behind `update` (else the default)."""
+        user = update.effective_user if isinstance(update, Update) else None
+        locale = self.user_locale(user) if user is not None else self.locale
+        return self.engine.library.locale(locale).ui[key].format(**fields)
 
     async def run(self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event) -> None:
         """Apply `event` for this chat: load, handle, save (before replying), render."""
@@ -126,7 +129,7 @@ class CoachBot:
         assert update.effective_message is not None and update.effective_chat is not None
         command = (update.effective_message.text or "").split()[0].split("@")[0][:32]
         await render.deliver(context.bot, update.effective_chat.id,
-                             [Message(self.ui("unknown_command", command=command))])
+                             [Message(self.ui("unknown_command", update, command=command))])
 
     # --- messages and buttons ----------------------------------------------------------------
 
@@ -146,7 +149,7 @@ class CoachBot:
             await self.open_private(update, context)
             return
         if event is None or chat is None:
-            await query.answer(self.ui("unusable_button")[: render.TOAST_LIMIT])
+            await query.answer(self.ui("unusable_button", update)[: render.TOAST_LIMIT])
             return
         await self.run(update, context, event)
 
@@ -154,13 +157,13 @@ class CoachBot:
         """Explain that edits are not used; the earlier answer stands."""
         assert update.effective_chat is not None
         await render.deliver(context.bot, update.effective_chat.id,
-                             [Message(self.ui("edited_message"))])
+                             [Message(self.ui("edited_message", update))])
 
     async def unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer photos, stickers, voice and the like with what the coach can read."""
         assert update.effective_chat is not None
         await render.deliver(context.bot, update.effective_chat.id,
-                             [Message(self.ui("unsupported_message"))])
+                             [Message(self.ui("unsupported_message", update))])
 
     async def open_private(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """In a group, offer a deep link that continues the dialogue in a private chat."""
@@ -170,10 +173,10 @@ class CoachBot:
         dialogue = argument if argument in self.engine.dialogue_titles(self.locale) else ""
         url = f"https://t.me/{context.bot.username}"
         url += f"?start={dialogue}" if dialogue else "?start"
-        message = Message(self.ui("group_private_only"),
-                          ((Button(self.ui("button_open_private"), url=url),),))
+        message = Message(self.ui("group_private_only", update),
+                          ((Button(self.ui("button_open_private", update), url=url),),))
         if update.callback_query is not None:
-            await render.deliver(context.bot, chat.id, [Notice(self.ui("group_private_only"))],
+            await render.deliver(context.bot, chat.id, [Notice(self.ui("group_private_only", update))],
                                  update.callback_query)
             return
         await render.deliver(context.bot, chat.id, [message])
@@ -189,15 +192,18 @@ class CoachBot:
         try:
             if update.callback_query is not None:
                 await update.callback_query.answer()
-            await render.deliver(context.bot, chat_id, [Message(self.ui("error"))])
+            await render.deliver(context.bot, chat_id, [Message(self.ui("error", update))])
         except Exception as failure:
             log.warning("could not report an error to the chat: %s", type(failure).__name__)
 
     async def register_commands(self, application: Application) -> None:
-        """Show the commands in Telegram's command menu (at start-up)."""
-        await application.bot.set_my_commands(
-            [BotCommand(name, self.ui(f"command_{name}")) for name in COMMANDS]
-        )
+        """Show the commands in Telegram's command menu (at start-up): in the default language
+        for everyone, and in each other language for people whose Telegram uses it."""
+        library = self.engine.library
+        for code, locale in library.locales.items():
+            commands = [BotCommand(name, locale.ui[f"command_{name}"]) for name in COMMANDS]
+            language = None if code == library.default_locale else code
+            await application.bot.set_my_commands(commands, language_code=language)
 
 
 def build_application(settings: Settings, engine: Engine, store: SessionStore,

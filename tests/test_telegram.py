@@ -87,7 +87,9 @@ async def test_start_introduces_the_coach_with_privacy_notice_and_menu(chat, eng
 async def test_commands_are_registered_with_telegram_at_start_up(app, api) -> None:
     """post_init registers the commands so Telegram lists them in its menu."""
     await app.post_init(app)
-    call = api.calls_of("setMyCommands")[-1]
+    spanish = [c for c in api.calls_of("setMyCommands") if c.params.get("language_code") == "es"]
+    assert spanish and spanish[-1].params["commands"][0]["description"] != ""
+    call = [c for c in api.calls_of("setMyCommands") if "language_code" not in c.params][-1]
     names = [c["command"] for c in call.params["commands"]]
     assert {"start", "menu", "help", "back", "cancel", "forget", "privacy", "mydata"} <= set(names)
     assert all(c["description"] for c in call.params["commands"])
