@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
-from bot.settings import Settings
 from bot.store import SessionStore
-from bot.telegram_app import build_application
 from dialogues.engine import Engine
 from dialogues.model import Library
-from tests.support.botapi import FakeBotApi, RecordingRequest
+from tests.support.botapi import FakeBotApi
 from tests.support.chat import ChatDriver, running_app
+from tests.support.coach import coach_app
 
 TOKEN = "123456:TEST-TOKEN"
 DAY = date(2026, 11, 27)
@@ -29,12 +28,7 @@ def dated(library: Library) -> Engine:
 @pytest.fixture
 async def app(dated: Engine, tmp_path: Path):
     store = SessionStore(tmp_path / "coachbot.sqlite3")
-    api = FakeBotApi(token=TOKEN)
-    builder = (Application.builder().token(TOKEN)
-               .request(RecordingRequest(api)).get_updates_request(RecordingRequest(api)))
-    application = build_application(Settings.from_env({}), dated, store, rate_limit=False,
-                                    builder=builder)
-    application.bot_data["api"] = api
+    application = coach_app(dated, store, FakeBotApi(token=TOKEN))
     async with running_app(application):
         yield application
     store.close()

@@ -21,11 +21,11 @@ from telegram.ext import Application
 from bot.crypto import Sealer
 from bot.settings import Settings
 from bot.store import SessionStore
-from bot.telegram_app import build_application
 from dialogues.engine import Engine
 from dialogues.session import Session
-from tests.support.botapi import FakeBotApi, RecordingRequest
+from tests.support.botapi import FakeBotApi
 from tests.support.chat import running_app
+from tests.support.coach import coach_app
 
 TOKEN = "123456:FUZZ"
 EXAMPLES = 5
@@ -170,10 +170,7 @@ async def fuzz(engine: Engine, seed: int, texts: list[str], junk: list[str]) -> 
     with tempfile.TemporaryDirectory() as folder:
         store = SessionStore(Path(folder) / "fuzz.sqlite3", Sealer(Fernet.generate_key().decode()))
         api = FakeBotApi(token=TOKEN)
-        builder = (Application.builder().token(TOKEN)
-                   .request(RecordingRequest(api)).get_updates_request(RecordingRequest(api)))
-        application = build_application(Settings.from_env({"COACHBOT_RATE_LIMIT": "0"}), engine,
-                                        store, rate_limit=False, builder=builder)
+        application = coach_app(engine, store, api, Settings.from_env({"COACHBOT_RATE_LIMIT": "0"}))
         try:
             async with running_app(application):
                 await Fuzzer(application, api, random.Random(seed), texts, junk).run(

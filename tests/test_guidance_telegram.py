@@ -10,15 +10,14 @@ import pytest
 from telegram import Update
 from telegram.ext import Application
 
-from bot.settings import Settings
 from bot.store import SessionStore
-from bot.telegram_app import build_application
 from dialogues.engine import Engine
 from dialogues.loader import load_library
 from dialogues.model import Library
 from dialogues.search import Guidance
-from tests.support.botapi import FakeBotApi, RecordingRequest
+from tests.support.botapi import FakeBotApi
 from tests.support.chat import ChatDriver, running_app
+from tests.support.coach import coach_app
 from tests.test_engine import ui
 
 TOKEN = "123456:TEST-TOKEN"
@@ -40,12 +39,7 @@ def store(tmp_path: Path):
 
 @pytest.fixture
 async def app(guided: Engine, store: SessionStore):
-    api = FakeBotApi(token=TOKEN)
-    builder = (Application.builder().token(TOKEN)
-               .request(RecordingRequest(api)).get_updates_request(RecordingRequest(api)))
-    application = build_application(Settings.from_env({}), guided, store, rate_limit=False,
-                                    builder=builder)
-    application.bot_data["api"] = api
+    application = coach_app(guided, store, FakeBotApi(token=TOKEN))
     async with running_app(application):
         yield application
 
@@ -81,7 +75,8 @@ async def test_ask_command_answers_and_is_in_telegrams_menu(
     await chat.send(f"/ask {QUESTION}")
     assert chat.last_text is not None and chat.last_text.startswith(STING)
     await app.bot_data["coach"].register_commands(app)
-    (registered,) = [c for c in api.calls_of("setMyCommands") if c.ok]
+    (registered,) = [c for c in api.calls_of("setMyCommands")
+                     if c.ok and "language_code" not in c.params]
     commands = registered.params["commands"]
     names = [c["command"] for c in (json.loads(commands) if isinstance(commands, str) else commands)]
     assert "ask" in names
@@ -137,10 +132,7 @@ async def test_inline_articles_escape_html_in_card_wording(
         "    answer: Use <b> & <i> freely.\n    source: [intro]\n", encoding="utf-8")
     library = load_library(content_copy)
     api = FakeBotApi(token=TOKEN)
-    builder = (Application.builder().token(TOKEN)
-               .request(RecordingRequest(api)).get_updates_request(RecordingRequest(api)))
-    application = build_application(Settings.from_env({}), Engine(library, Guidance(library)),
-                                    store, rate_limit=False, builder=builder)
+    application = coach_app(Engine(library, Guidance(library)), store, api)
     async with running_app(application):
         update = api.inline_query_update("staff sessions")
         await application.process_update(Update.de_json(update, application.bot))

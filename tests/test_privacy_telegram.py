@@ -23,8 +23,9 @@ from bot.store import SessionStore
 from bot.telegram_app import build_application
 from dialogues.engine import Engine
 from dialogues.session import Session
-from tests.support.botapi import BotApiServer, FakeBotApi, FaultPolicy, RecordingRequest
+from tests.support.botapi import BotApiServer, FakeBotApi, FaultPolicy
 from tests.support.chat import ChatDriver, running_app
+from tests.support.coach import coach_app
 from tests.test_telegram import TITLE, TOKEN, ui, walk_to_summary
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,11 +35,7 @@ TYPED = ["We want to learn & <listen>", "A clinic we both refer to", "Meeting sp
 
 def make_app(engine: Engine, store: SessionStore, api: FakeBotApi, env: dict[str, str] | None = None,
              rate_limit: bool = False) -> Application:
-    builder = (Application.builder().token(TOKEN)
-               .request(RecordingRequest(api)).get_updates_request(RecordingRequest(api)))
-    application = build_application(Settings.from_env(env or {}), engine, store,
-                                    rate_limit=rate_limit, builder=builder)
-    return application
+    return coach_app(engine, store, api, Settings.from_env(env or {}), rate_limit=rate_limit)
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from telegram.ext import Application
 from bot.reload import load_content
 from bot.settings import Settings
 from bot.store import SessionStore
-from bot.telegram_app import build_application
 from dialogues.engine import Engine
 from dialogues.events import StartDialogue, TextInput
 from dialogues.loader import load_library
-from tests.support.botapi import FakeBotApi, RecordingRequest
+from tests.support.botapi import FakeBotApi
 from tests.support.chat import ChatDriver, running_app
+from tests.support.coach import coach_app
 
 REPO = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-TOKEN"
@@ -39,12 +39,8 @@ def content(tmp_path: Path) -> Path:
 async def app(content: Path, tmp_path: Path):
     store = SessionStore(tmp_path / "coachbot.sqlite3")
     settings = Settings.from_env({"COACHBOT_CONTENT": str(content), "COACHBOT_ADMINS": str(ADMIN)})
-    api = FakeBotApi(token=TOKEN)
-    builder = (Application.builder().token(TOKEN)
-               .request(RecordingRequest(api)).get_updates_request(RecordingRequest(api)))
-    application = build_application(settings, Engine(load_library(content)), store,
-                                    rate_limit=False, builder=builder)
-    application.bot_data["api"] = api
+    application = coach_app(Engine(load_library(content)), store, FakeBotApi(token=TOKEN),
+                            settings)
     async with running_app(application):
         yield application
     store.close()

@@ -15,11 +15,11 @@ from bot.schedule_store import SENT
 from bot.schedules import ScheduleFeature, job_name
 from bot.settings import Settings
 from bot.store import SessionStore
-from bot.telegram_app import build_application
 from dialogues.engine import Engine
 from dialogues.model import Library
 from tests.schedule_fixtures import DUE, FakeClock
-from tests.support import TOKEN, ChatDriver, FakeBotApi, RecordingRequest, running_app
+from tests.support import TOKEN, ChatDriver, FakeBotApi, running_app
+from tests.support.coach import coach_app
 
 ADMIN, MEMBER = 1001, 1002
 GROUP = -1_000_000_000_777
@@ -33,10 +33,7 @@ def start_app(api: FakeBotApi, engine: Engine, db_path: Path, clock: FakeClock) 
     settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "COACHBOT_DB": str(db_path)})
 
     async def started() -> AsyncIterator[Application]:
-        builder = (Application.builder().token(TOKEN).request(RecordingRequest(api))
-                   .get_updates_request(RecordingRequest(api)))
-        application = build_application(settings, engine, SessionStore(db_path), rate_limit=False,
-                                        builder=builder)
+        application = coach_app(engine, SessionStore(db_path), api, settings)
         feature(application).delivery.clock = clock
         async with running_app(application):
             await application.post_init(application)  # what run_polling does at start-up

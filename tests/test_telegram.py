@@ -13,10 +13,10 @@ from telegram.ext import Application
 from bot.concurrency import PerChatUpdateProcessor
 from bot.settings import Settings
 from bot.store import SessionStore
-from bot.telegram_app import build_application
 from dialogues.engine import Engine
-from tests.support.botapi import FakeBotApi, RecordingRequest
+from tests.support.botapi import FakeBotApi
 from tests.support.chat import ChatDriver, running_app
+from tests.support.coach import coach_app
 
 TOKEN = "123456:TEST-TOKEN"
 TITLE = "Before you reach out: self-reflection"
@@ -35,12 +35,7 @@ def store(tmp_path: Path) -> SessionStore:
 
 @pytest.fixture
 async def app(engine: Engine, store: SessionStore):
-    api = FakeBotApi(token=TOKEN)
-    builder = (Application.builder().token(TOKEN)
-               .request(RecordingRequest(api)).get_updates_request(RecordingRequest(api)))
-    application = build_application(Settings.from_env({}), engine, store, rate_limit=False,
-                                    builder=builder)
-    application.bot_data["api"] = api
+    application = coach_app(engine, store, FakeBotApi(token=TOKEN))
     async with running_app(application):
         yield application
 
