@@ -24,15 +24,14 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot import render
-from bot.settings import Settings
 from bot.store import SessionStore
-from bot.telegram_app import build_application
 from dialogues import callbacks
 from dialogues.engine import Engine
 from dialogues.events import ShowHome, StartDialogue, TextInput
 from dialogues.loader import load_library
 from dialogues.outputs import Message
 from tests.support.botapi import FakeBotApi, RecordingRequest
+from tests.support.coach import coach_app
 
 TOKEN = "123456:BENCH"
 CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -138,10 +137,7 @@ def measure_coach(engine: Engine, actions, chats: int) -> tuple[float, float, in
     with tempfile.TemporaryDirectory() as folder:
         store = SessionStore(Path(folder) / "bench.sqlite3")
         api = FakeBotApi(token=TOKEN)
-        builder = (Application.builder().token(TOKEN).request(RecordingRequest(api))
-                   .get_updates_request(RecordingRequest(api)))
-        coach = build_application(Settings.from_env({}), engine, store, rate_limit=False,
-                                  builder=builder)
+        coach = coach_app(engine, store, api)
         updates = build_updates(api, coach.bot, actions, chats)
         wall, cpu = asyncio.run(run(coach, updates))
         finished = sum(1 for c in range(10_000, 10_000 + chats)
