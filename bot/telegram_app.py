@@ -85,16 +85,19 @@ class CoachBot:
             # Telegram delivered this update again (we crashed before confirming it): it was
             # already applied, so only show where the person is now.
             event = Resume()
-        locale = self.user_locale(user)
+        # A dialogue in progress keeps the language it started in; only without one does the
+        # person's language need looking up.
+        locale = stored.session.locale if stored.session else self.user_locale(user)
         result = self.engine.handle(stored.session, event, locale)
         self.store.save(chat.id, user.id, result.session, update.update_id, kept=result.kept)
         guidance.record(self.store, result.outputs)
         await render.deliver(context.bot, chat.id, result.outputs, query)
-        log.info(
-            "event=%s user=%s step=%s ms=%.1f", type(event).__name__, who(user.id),
-            result.session.state if result.session else "-",
-            (time.perf_counter() - started) * 1000,
-        )
+        if log.isEnabledFor(logging.INFO):
+            log.info(
+                "event=%s user=%s step=%s ms=%.1f", type(event).__name__, who(user.id),
+                result.session.state if result.session else "-",
+                (time.perf_counter() - started) * 1000,
+            )
 
     def user_locale(self, user: User) -> str:
         """The language chosen with /language, else Telegram's language_code, else the default."""
