@@ -54,7 +54,7 @@ class Reloader:
             log.warning("reload refused: %d content errors; the earlier content stays live",
                         len(problems.errors))
             return False, problems
-        self.coach.engine = Engine.serving(library)
+        self.coach.swap_engine(Engine.serving(library))
         log.info("reloaded content version %s", library.version)
         return True, problems
 

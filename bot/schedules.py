@@ -102,6 +102,11 @@ class ScheduleFeature:
                                                   when=flow.when(s.timing))
                 for s in self.schedules.for_chat(user_id)]
 
+    def use_library(self, library: Library) -> None:
+        """Reloaded content: new prompts and wording from the next setup step or delivery on."""
+        self.library = library
+        self.delivery.library = library
+
     def now(self) -> datetime:
         return self.delivery.clock()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from telegram import BotCommand, Update, User
@@ -45,6 +46,7 @@ from dialogues.events import (
     StartDialogue,
     TextInput,
 )
+from dialogues.model import Library
 from dialogues.outputs import Button, Message, Notice
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,14 @@ class CoachBot:
         self.engine = engine
         self.store = store
         self.locale = locale
+        # Features that keep their own reference to the content (schedules) follow reloads.
+        self.on_new_content: list[Callable[[Library], None]] = []
+
+    def swap_engine(self, engine: Engine) -> None:
+        """Make newly loaded content live for every handler at once (/reload, SIGHUP)."""
+        self.engine = engine
+        for follow in self.on_new_content:
+            follow(engine.library)
 
     def ui(self, key: str, update: object = None, **fields: Any) -> str:
         """An interface string in the language of the person behind `update` (else the default)."""
@@ -266,5 +276,7 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore,
     application.add_error_handler(coach.on_error)
 
     # --- Scheduled reflection prompts (/schedule): own handler group, jobs rebuilt in post_init
-    schedules.install(application, engine.library, store, settings.schedule_grace, settings.locale)
+    scheduling = schedules.install(application, engine.library, store, settings.schedule_grace,
+                                   settings.locale)
+    coach.on_new_content.append(scheduling.use_library)
     return application

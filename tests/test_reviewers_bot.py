@@ -85,6 +85,16 @@ async def test_good_content_goes_live_and_sessions_in_progress_continue(
     assert chat.last_text.startswith("Read those reasons again, honestly.")
 
 
+async def test_reloaded_prompts_reach_scheduled_deliveries(app: Application) -> None:
+    """Schedules post prompts from the reloaded content, not from the content at start-up."""
+    before = app.bot_data["coach"].engine.library
+    await driver(app).send("/reload")
+    live = app.bot_data["coach"].engine.library
+    assert live is not before
+    assert app.bot_data["schedules"].library is live
+    assert app.bot_data["schedules"].delivery.library is live
+
+
 async def test_only_administrators_can_reload(app: Application) -> None:
     """Anyone not in COACHBOT_ADMINS gets the unknown-command answer."""
     chat = driver(app, user_id=77)
