@@ -235,7 +235,8 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore,
     application.bot_data["coach"] = coach
 
     group = ~PRIVATE
-    for name in ("start", "menu", "help"):
+    # In a group, personal commands point to a private chat (a group sees no one's answers).
+    for name in ("start", "menu", "help", "back", "cancel", "ask", "language", "mydata", "forget"):
         application.add_handler(CommandHandler(name, coach.open_private, filters=group))
     application.add_handler(CommandHandler("start", coach.start, filters=PRIVATE))
     application.add_handler(CommandHandler("menu", coach.menu, filters=PRIVATE))

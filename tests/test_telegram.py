@@ -288,3 +288,11 @@ def test_settings_point_file_downloads_at_the_same_bot_api_server() -> None:
     """A local Bot API base URL also moves file downloads off api.telegram.org."""
     settings = Settings.from_env({"TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot"})
     assert settings.api_base_file_url == "http://127.0.0.1:8081/file/bot"
+
+
+@pytest.mark.parametrize("command", ["/mydata", "/forget", "/ask police sting", "/back"])
+async def test_personal_commands_in_a_group_point_to_a_private_chat(app, api, engine, command) -> None:
+    """In a group, /mydata, /forget, /ask and /back answer with a link to a private chat."""
+    group = ChatDriver(app, api, chat_id=-1002, user_id=4242, chat_type="supergroup")
+    await group.send(command)
+    assert group.last_text == ui(engine, "group_private_only")
