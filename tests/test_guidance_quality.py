@@ -21,7 +21,7 @@ TARGETS = {"top1": 0.75, "top3": 0.90, "no_guidance": 0.80}
 # holdout half was evaluated once, after the out-of-scope list and synonyms were settled on dev.
 SHORT_OF_TARGET = {
     ("holdout", "top3"): "measured 86.2 % (50 of 58)",
-    ("holdout", "no_guidance"): "measured 66.7 % (6 of 9)",
+    ("holdout", "no_guidance"): "measured 77.8 % (7 of 9)",
 }
 
 
