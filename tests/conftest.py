@@ -1,12 +1,15 @@
-"""Shared fixtures: the shipped content, an engine over it, and small content folders."""
+"""Shared fixtures: the shipped content, an engine over it, small content folders, and a
+fresh store."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.store import SessionStore
 from dialogues.engine import Engine
 from dialogues.loader import load_library
 from dialogues.model import Library
@@ -38,3 +41,15 @@ def content_copy(tmp_path: Path) -> Path:
     shutil.copy(CONTENT / "en" / "ui.yaml", root / "en" / "ui.yaml")
     shutil.copy(CONTENT / "en" / "privacy.yaml", root / "en" / "privacy.yaml")
     return root
+
+
+# --- The store a module's coach runs on ------------------------------------------------------
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SessionStore]:
+    """A fresh SQLite store for one test."""
+    store = SessionStore(tmp_path / "coachbot.sqlite3")
+    yield store
+    store.close()
+

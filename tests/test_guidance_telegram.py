@@ -54,6 +54,8 @@ def chat(app: Application, api: FakeBotApi) -> ChatDriver:
     return ChatDriver(app, api, chat_id=4242, user_id=4242)
 
 
+
+
 def everything_stored(store: SessionStore) -> str:
     """Every row of every table, as text, to check what the bot keeps."""
     tables = [row[0] for row in store.db.execute("SELECT name FROM sqlite_master WHERE type='table'")]

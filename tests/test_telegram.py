@@ -4,7 +4,6 @@ what a person sees when they /start, tap, type, go back, make mistakes, or use a
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 from telegram import Update
@@ -27,13 +26,6 @@ def ui(engine: Engine, key: str, **fields) -> str:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SessionStore:
-    store = SessionStore(tmp_path / "coachbot.sqlite3")
-    yield store
-    store.close()
-
-
-@pytest.fixture
 async def app(engine: Engine, store: SessionStore):
     application = coach_app(engine, store, FakeBotApi(token=TOKEN))
     async with running_app(application):
@@ -48,6 +40,8 @@ def api(app: Application) -> FakeBotApi:
 @pytest.fixture
 def chat(app: Application, api: FakeBotApi) -> ChatDriver:
     return ChatDriver(app, api, chat_id=4242, user_id=4242)
+
+
 
 
 async def walk_to_summary(chat: ChatDriver, engine: Engine) -> None:
