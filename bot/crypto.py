@@ -30,10 +30,6 @@ class Sealer:
                 "python -c 'from cryptography.fernet import Fernet; "
                 "print(Fernet.generate_key().decode())'") from error
 
-    @property
-    def encrypting(self) -> bool:
-        return self._fernet is not None
-
     def seal(self, text: str) -> str:
         if self._fernet is None:
             return text

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-MONDAY, SUNDAY = 0, 6
 ACTIVE, PAUSED = "active", "paused"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SEARCH_DAYS = 40  # more than a month, so a monthly schedule always finds its next day
