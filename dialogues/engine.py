@@ -111,8 +111,13 @@ class Engine:
             case StartDialogue(dialogue_id):
                 return self._start(lang, session, dialogue_id)
             case Resume():
-                if session is None or session.finished:
+                if session is None:
                     return Result(session, [self._menu(lang, session)])
+                if session.finished:  # e.g. the summary's update delivered again after a crash
+                    dialogue = self._dialogue(session)
+                    assert dialogue is not None
+                    return Result(session, self._summary(lang, dialogue, self._step(session),
+                                                         session))
                 return Result(session, [self._view(lang, session)])
             case Press():
                 return self._press(lang, session, event)
@@ -530,7 +535,8 @@ def _in_grid(step: Step) -> bool:
 
 
 def _uses_summary(event: Event) -> bool:
-    """The summary's own buttons (keep the answers, get the document) are the only events a
-    finished session survives; anything else deletes its answers."""
-    return isinstance(event, KeepAnswers) or (
+    """The summary's own buttons (keep the answers, get the document), and showing it again
+    after a re-delivered update, are the only events a finished session survives; anything else
+    deletes its answers."""
+    return isinstance(event, KeepAnswers | Resume) or (
         isinstance(event, Press) and event.action is Action.DOCUMENT)

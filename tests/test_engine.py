@@ -309,3 +309,13 @@ def test_every_button_fits_telegrams_64_bytes(walk: Walk) -> None:
 def test_malformed_callback_data_decodes_to_nothing(data) -> None:
     """Garbage or forged callback data is never turned into an event."""
     assert callbacks.decode(data) is None
+
+
+def test_a_summary_lost_in_a_crash_is_shown_again_not_deleted(walk: Walk) -> None:
+    """If the update that finished a dialogue is delivered again, the summary is re-sent and
+    the answers stay for its buttons (instead of being deleted unseen)."""
+    answer_all(walk)
+    summary = walk.last
+    result = walk.send(Resume())
+    assert walk.session is not None and walk.session.finished
+    assert [o for o in result.outputs if isinstance(o, Message)][-1] == summary
