@@ -45,12 +45,13 @@ def register_language_data(store: SessionStore, coach: CoachBot) -> None:
         return store.db.execute("DELETE FROM user_language WHERE user_id = ?",
                                 (user_id,)).rowcount
 
-    def describe(user_id: int) -> list[str]:
+    def describe(user_id: int, locale: str) -> list[str]:
         code = chosen_locale(store, user_id)
         if code is None:
             return []
-        name = coach.engine.library.locale(code).ui["language_name"]
-        return [coach.ui("mydata_language", language=name)]
+        library = coach.engine.library
+        name = library.locale(code).ui["language_name"]
+        return [library.locale(locale).ui["mydata_language"].format(language=name)]
 
     store.register(DataKind("language", forget, describe))
 

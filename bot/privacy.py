@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Protocol
 
-from telegram import Update
+from telegram import Update, User
 from telegram.ext import ContextTypes
 
 from bot import render
@@ -33,10 +34,12 @@ def _when(timestamp: float) -> str:
 
 class LiveCoach(Protocol):
     """What the desk needs of the Telegram coach: the engine live now (it changes on /reload)
-    and the default locale."""
+    and each person's language."""
 
     engine: Engine
     locale: str
+
+    def user_locale(self, user: User) -> str: ...
 
 
 class PrivacyDesk:
@@ -52,13 +55,12 @@ class PrivacyDesk:
     def engine(self) -> Engine:
         return self.coach.engine
 
-    @property
-    def lang(self) -> Locale:
-        return self.coach.engine.library.locale(self.coach.locale)
+    def lang(self, locale: str) -> Locale:
+        return self.coach.engine.library.locale(locale)
 
     # --- plain words ----------------------------------------------------------------------
 
-    def answers(self, session: Session) -> list[str]:
+    def answers(self, session: Session, ui: Mapping[str, str]) -> list[str]:
         """Each answer given, as the person would recognise it (option labels, not ids)."""
         dialogue = self.engine.library.locale(session.locale).dialogues.get(session.dialogue_id)
         lines = []
@@ -71,17 +73,17 @@ class PrivacyDesk:
             else:
                 ids = (answer,) if isinstance(answer, str) else answer
                 shown = ", ".join((o.label or o.id) if (o := step.option(i)) else i for i in ids)
-            lines.append(self.lang.ui["mydata_answer"].format(answer=shown or "—"))
+            lines.append(ui["mydata_answer"].format(answer=shown or "—"))
         if session.pending is not None:  # a masked answer waiting for keep-or-retype
-            lines.append(self.lang.ui["mydata_answer"].format(answer=session.pending))
+            lines.append(ui["mydata_answer"].format(answer=session.pending))
         return lines
 
     def title(self, session: Session) -> str:
         titles = self.engine.dialogue_titles(session.locale)
         return titles.get(session.dialogue_id, session.dialogue_id)
 
-    def describe_sessions(self, user_id: int) -> list[str]:
-        ui = self.lang.ui
+    def describe_sessions(self, user_id: int, locale: str) -> list[str]:
+        ui = self.lang(locale).ui
         lines: list[str] = []
         for _chat, session, finished, updated_at in self.store.chat_records(user_id):
             lines.append(ui["mydata_chat_record"].format(
@@ -93,21 +95,22 @@ class PrivacyDesk:
                     title=self.title(session), when=_when(updated_at + self.store.grace_seconds)))
             else:
                 lines.append(ui["mydata_session"].format(title=self.title(session)))
-            lines.extend(self.answers(session))
+            lines.extend(self.answers(session, ui))
         return lines
 
-    def describe_kept(self, user_id: int) -> list[str]:
+    def describe_kept(self, user_id: int, locale: str) -> list[str]:
+        ui = self.lang(locale).ui
         lines: list[str] = []
         for kept in self.store.kept(user_id):
-            lines.append(self.lang.ui["mydata_kept"].format(
+            lines.append(ui["mydata_kept"].format(
                 title=self.title(kept.session), kept=_when(kept.kept_at),
                 expires=_when(kept.expires_at)))
-            lines.extend(self.answers(kept.session))
+            lines.extend(self.answers(kept.session, ui))
         return lines
 
-    def mydata_text(self, user_id: int) -> str:
-        ui = self.lang.ui
-        held = self.store.describe_user(user_id)
+    def mydata_text(self, user_id: int, locale: str) -> str:
+        ui = self.lang(locale).ui
+        held = self.store.describe_user(user_id, locale)
         if not held:
             return ui["mydata_nothing"]
         parts = [ui["mydata_intro"]]
@@ -115,36 +118,41 @@ class PrivacyDesk:
         parts.append(ui["mydata_footer"])
         return "\n\n".join(parts)
 
-    def forget_text(self, user_id: int) -> str:
+    def forget_text(self, user_id: int, locale: str) -> str:
+        ui = self.lang(locale).ui
         deleted = self.store.forget_user(user_id)
         log.info("event=Forget user=%s %s", who(user_id),
                  " ".join(f"{k}={n}" for k, n in deleted.items()) or "rows=0")
         if not deleted:
-            return self.lang.ui["forgotten_nothing"]
-        what = "; ".join(f"{self.lang.ui[f'data_{key}']} ({count})" for key, count in deleted.items())
-        return self.lang.ui["forgotten"].format(what=what)
+            return ui["forgotten_nothing"]
+        what = "; ".join(f"{ui[f'data_{key}']} ({count})" for key, count in deleted.items())
+        return ui["forgotten"].format(what=what)
 
     # --- handlers (private chats) -----------------------------------------------------------
 
     async def privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Explain in five short lines what is kept, for how long, and how to delete it."""
-        assert update.effective_chat is not None
-        await render.deliver(context.bot, update.effective_chat.id,
-                             [Message("\n".join(self.lang.privacy))])
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None:
+            return
+        locale = self.coach.user_locale(user) if user is not None else self.coach.locale
+        await render.deliver(context.bot, chat.id, [Message("\n".join(self.lang(locale).privacy))])
 
     async def mydata(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Show, in plain words, everything held about this person."""
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return
-        await render.deliver(context.bot, chat.id, [Message(self.mydata_text(user.id))])
+        text = self.mydata_text(user.id, self.coach.user_locale(user))
+        await render.deliver(context.bot, chat.id, [Message(text)])
 
     async def forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Delete every row held about this person, and say what was deleted."""
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return
-        await render.deliver(context.bot, chat.id, [Message(self.forget_text(user.id))])
+        locale = self.coach.user_locale(user)  # before /forget deletes a chosen language
+        await render.deliver(context.bot, chat.id, [Message(self.forget_text(user.id, locale))])
 
     async def purge(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Delete finished answers past their grace window, idle chats and expired kept answers."""

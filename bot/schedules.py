@@ -95,9 +95,9 @@ class ScheduleFeature:
         self.delivery = Delivery(self.schedules, library, grace, clock)
         store.register(DataKind("schedules", self.schedules.forget_private, self.describe_private))
 
-    def describe_private(self, user_id: int) -> list[str]:
+    def describe_private(self, user_id: int, locale: str) -> list[str]:
         """For /mydata: the schedules of this person's private chat, in plain words."""
-        flow = self.flow()
+        flow = self.flow(locale)
         return [flow.ui["mydata_schedule"].format(title=flow.title(s.prompt_set),
                                                   when=flow.when(s.timing))
                 for s in self.schedules.for_chat(user_id)]

@@ -110,13 +110,13 @@ class DataKind:
     """One kind of data a feature keeps about a person, so /forget and /mydata cover it.
 
     `key` names its wording (ui.yaml: ``data_<key>``); `forget(user_id)` deletes the person's
-    rows and returns how many; `describe(user_id)` says in plain words what is held (no
-    lines: nothing). Features register theirs with `SessionStore.register`.
+    rows and returns how many; `describe(user_id, locale)` says in plain words of that
+    language what is held (no lines: nothing). Features register theirs with `SessionStore.register`.
     """
 
     key: str
     forget: Callable[[int], int]
-    describe: Callable[[int], list[str]]
+    describe: Callable[[int, str], list[str]]
 
 
 @dataclass(frozen=True)
@@ -238,9 +238,9 @@ class SessionStore:
         counts = {key: kind.forget(user_id) for key, kind in self.kinds.items()}
         return {key: count for key, count in counts.items() if count}
 
-    def describe_user(self, user_id: int) -> dict[str, list[str]]:
-        """What each registered feature holds about this user, in plain words."""
-        found = {key: kind.describe(user_id) for key, kind in self.kinds.items()}
+    def describe_user(self, user_id: int, locale: str) -> dict[str, list[str]]:
+        """What each registered feature holds about this user, in plain words of `locale`."""
+        found = {key: kind.describe(user_id, locale) for key, kind in self.kinds.items()}
         return {key: lines for key, lines in found.items() if lines}
 
     def forget_sessions(self, user_id: int) -> int:

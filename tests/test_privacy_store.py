@@ -138,9 +138,9 @@ def test_forget_asks_every_registered_kind_and_reports_counts(store) -> None:
     def forget_notes(user_id: int) -> int:
         return store.db.execute("DELETE FROM notes WHERE user_id = ?", (user_id,)).rowcount
 
-    store.register(DataKind("sessions", store.forget_sessions, lambda _u: []))
-    store.register(DataKind("kept_answers", store.forget_kept, lambda _u: []))
-    store.register(DataKind("notes", forget_notes, lambda _u: []))
+    store.register(DataKind("sessions", store.forget_sessions, lambda _u, _l: []))
+    store.register(DataKind("kept_answers", store.forget_kept, lambda _u, _l: []))
+    store.register(DataKind("notes", forget_notes, lambda _u, _l: []))
     store.save(9, 9, session(), 1, kept=session(finished=True))
     assert store.forget_user(9) == {"sessions": 1, "kept_answers": 1, "notes": 2}
     assert store.forget_user(9) == {}

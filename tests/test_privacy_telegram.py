@@ -153,14 +153,14 @@ async def test_mydata_covers_exactly_the_kinds_security_md_lists(world, chat, en
     timing = Timing(frozenset({0}), time(9, 0), "America/New_York")
     application.bot_data["schedules"].schedules.add(USER, "en", "weekly", timing,
                                                     datetime.now(UTC))
-    held = store.describe_user(USER)
+    held = store.describe_user(USER, "en")
     assert set(held) == security_kinds()
     await chat.send("/mydata")
     for lines in held.values():
         for line in lines:
             assert line in chat.last_text
     await chat.send("/forget")
-    assert store.describe_user(USER) == {}
+    assert store.describe_user(USER, "en") == {}
 
 
 async def test_the_rate_limit_says_slow_down_once_then_stays_silent(engine, store) -> None:
@@ -257,3 +257,14 @@ async def test_replies_arrive_despite_429s_500s_timeouts_and_resets(engine, stor
     assert api.unanswered_callback_queries() == []
     session = store.load(USER).session
     assert isinstance(session, Session) and session.finished
+
+
+async def test_privacy_and_mydata_speak_the_persons_language(world, engine) -> None:
+    """A person whose Telegram is in Spanish reads /privacy and /mydata in Spanish."""
+    application, api = world
+    spanish = ChatDriver(application, api, chat_id=7070, user_id=7070, language_code="es")
+    await spanish.send("/privacy")
+    assert spanish.last_text == "\n".join(engine.library.locale("es").privacy)
+    await spanish.send("/start")
+    await spanish.send("/mydata")
+    assert spanish.last_text.startswith(engine.library.locale("es").ui["mydata_intro"])

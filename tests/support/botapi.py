@@ -1369,11 +1369,13 @@ class FakeBotApi:
         first_name: str | None = None,
         last_name: str | None = None,
         username: str | None = None,
-        language_code: str | None = "en",
+        language_code: str | None = None,
     ) -> Json:
-        """A ``User`` dict, remembered so later builders and ``getChatMember`` reuse it."""
+        """A ``User`` dict, remembered so later builders and ``getChatMember`` reuse it; a new
+        user speaks English unless told otherwise, and keeps their language after that."""
         with self._lock:
-            user = dict(self._users.get(user_id) or {"id": user_id, "is_bot": False})
+            user = dict(self._users.get(user_id)
+                        or {"id": user_id, "is_bot": False, "language_code": "en"})
             user["first_name"] = first_name or user.get("first_name") or "Tester"
             for key, value in (
                 ("last_name", last_name),
