@@ -7,7 +7,7 @@ wording Telegram users see.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -272,7 +272,7 @@ class Engine:
     def card_message(self, card: Card, locale: str | None = None, more: bool = False) -> Message:
         """A card as a message without buttons: title, answer and the sections it cites."""
         lang = self.library.locale(locale)
-        cited = "\n".join(f"• {self.library.sections[s]} [{s}]" for s in card.source)
+        cited = self._citations(card.source)
         body = f"{card.answer}\n\n{card.more}" if more and card.more else card.answer
         return Message(f"{body}\n\n{lang.ui['guidance_sources']}\n{cited}", (), card.title)
 
@@ -451,11 +451,14 @@ class Engine:
         return summary_document(dialogue, step, self._scope(dialogue, session),
                                 self.library.sections, lang.ui, self.today())
 
+    def _citations(self, section_ids: Iterable[str]) -> str:
+        """Cited sections as chat lines: the guidelines' own heading, then the id in brackets."""
+        return "\n".join(f"• {self.library.sections[s]} [{s}]" for s in section_ids)
+
     def _summary(self, lang: Locale, dialogue: Dialogue, step: Step,
                  session: Session) -> list[Output]:
         parts = summary_body(step, dialogue, self._scope(dialogue, session), lang.ui)
-        sources = dict.fromkeys(step.source or dialogue.source)
-        cited = "\n".join(f"• {self.library.sections[s]} [{s}]" for s in sources)
+        cited = self._citations(dict.fromkeys(step.source or dialogue.source))
         if step.next_step:
             parts.append(f"{lang.ui['summary_next_step']}: {step.next_step}")
         parts.append(f"{lang.ui['summary_sources']}\n{cited}")
