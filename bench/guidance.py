@@ -6,7 +6,8 @@ Both rankers see the same cards (title, example phrasings, answer, more). The ba
 BM25Okapi over lower-cased words with no stemming, synonyms, typo repair or threshold, so it
 always answers; the coach's ranking is also shown with its threshold off, for a like-for-like
 comparison (threshold and out-of-scope list both off). Figures are printed per half of
-tests/data/guidance_questions.yaml.
+tests/data/guidance_questions.yaml (dev, holdout) and tests/data/guidance_questions_fresh.yaml
+(design, fresh).
 """
 
 from __future__ import annotations
@@ -74,7 +75,9 @@ def main() -> int:
     args = parser.parse_args()
     library = load_library(REPO / "content")
     english = library.locale("en")
-    questions = load_questions(REPO / "tests" / "data" / "guidance_questions.yaml")
+    data = REPO / "tests" / "data"
+    questions = [*load_questions(data / "guidance_questions.yaml"),
+                 *load_questions(data / "guidance_questions_fresh.yaml")]
     built = time.perf_counter()
     index = CardIndex(english.cards, english.synonyms, english.out_of_scope)
     build_ms = (time.perf_counter() - built) * 1000
@@ -89,9 +92,13 @@ def main() -> int:
         times = latencies(rank, questions, args.rounds)
         timing[name] = (percentile(times, 0.5), percentile(times, 0.95))
         print(f"\n{name}\n  latency p50 {timing[name][0]:.3f} ms, p95 {timing[name][1]:.3f} ms")
-        for half in ("dev", "holdout"):
+        for half in ("dev", "holdout", "design", "fresh"):
             figures: Figures = measure([q for q in questions if q.half == half], rank)
             print(f"  {half:8} {figures}")
+            writers = sorted({q.writer for q in questions if q.half == half and q.writer})
+            for writer in writers if len(writers) > 1 else ():
+                figures = measure([q for q in questions if q.writer == writer], rank)
+                print(f"    set {writer}  {figures}")
     (ours_p50, ours_p95), (base_p50, base_p95), _ = timing.values()
     print(f"\ncoach / baseline latency: p50 {ours_p50 / base_p50:.2f}x, p95 {ours_p95 / base_p95:.2f}x")
     return 0

@@ -166,7 +166,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps({"question": question, "answered": ranking.answered, "cards": cards},
                              ensure_ascii=False))
             continue
-        verdict = ("answered" if ranking.answered
+        verdict = ("answered, with a caveat (the best card covers little of the question)"
+                   if ranking.tentative else "answered" if ranking.answered
                    else f"no guidance (outside the guidelines: {ranking.outside})"
                    if ranking.outside else "no guidance (below the threshold)")
         print(f"{question}\n  {verdict}")

@@ -284,7 +284,10 @@ class Engine:
             return Result(session, [self._menu_with(lang, session, lang.ui["guidance_not_covered"]),
                                     Tally()])
         best, *others = (hit.card for hit in ranking.hits)
-        return Result(session, [self._card_view(lang, best, tuple(others))])
+        view = self._card_view(lang, best, tuple(others))
+        if ranking.tentative:
+            view = replace(view, text=f"{lang.ui['guidance_tentative']}\n\n{view.text}")
+        return Result(session, [view])
 
     def _show_card(self, lang: Locale, session: Session | None, card_id: str, more: bool) -> Result:
         card = self.guidance.card(card_id, lang.code) if self.guidance else None

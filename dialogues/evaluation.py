@@ -25,6 +25,7 @@ class Question:
     text: str
     expect: frozenset[str]
     half: str
+    writer: str = ""  # which writer's set it comes from, when several wrote one file
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Figures:
 
 def load_questions(file: Path) -> list[Question]:
     data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    return [Question(str(q["q"]), frozenset(q["expect"]), str(q["half"]))
+    return [Question(str(q["q"]), frozenset(q["expect"]), str(q["half"]), str(q.get("set", "")))
             for q in data["questions"]]
 
 

@@ -96,20 +96,30 @@ def load_cards(folder: Path, root: Path, sections: dict[str, str], dialogue_ids:
     return tuple(cards.values())
 
 
-def load_synonyms(file: Path, root: Path, problems: Problems) -> tuple[tuple[str, ...], ...]:
-    """Reviewer-owned search vocabulary: groups of words and phrases that mean the same thing
-    to a searcher (the first is the word the cards use)."""
+@dataclass(frozen=True)
+class SynonymGroup:
+    """Words and phrases that mean the same thing to a searcher: the first is the word the cards
+    use, the others are typed in `language` (the folder of the synonyms file), so a Spanish "da"
+    (gives) is not read as the English "DA" (district attorney)."""
+
+    language: str
+    phrases: tuple[str, ...]
+    mark: Mark
+
+
+def load_synonyms(file: Path, root: Path, problems: Problems) -> tuple[SynonymGroup, ...]:
+    """Reviewer-owned search vocabulary of the language whose folder holds `file`."""
     reader = Reader(problems)
     top = reader.mapping(read_yaml(file, problems, _shown(file, root)), "synonyms file",
                          ("groups",))
-    groups: list[tuple[str, ...]] = []
+    groups: list[SynonymGroup] = []
     for node in reader.sequence(top.get("groups") if top else None, "'groups'"):
         group = reader.text_list(node, "a synonyms group")
         if len(group) < 2:
             reader.error(node.mark, "a synonyms group needs at least two words or phrases, "
                                     "written as [card word, other word, ...]")
             continue
-        groups.append(group)
+        groups.append(SynonymGroup(file.parent.name, group, node.mark))
     return tuple(groups)
 
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from dialogues.checks import run_checks
-from dialogues.guidance import OutOfScope, load_cards, load_out_of_scope, load_synonyms
+from dialogues.guidance import OutOfScope, SynonymGroup, load_cards, load_out_of_scope, load_synonyms
 from dialogues.model import (
     OPTION_KINDS,
     SKIPPED,
@@ -30,7 +30,7 @@ from dialogues.privacy_notice import load_privacy_notice
 from dialogues.problems import ContentError, Mark, Problems, did_you_mean
 from dialogues.prompts import load_prompts
 from dialogues.schema import Reader
-from dialogues.search import check_out_of_scope
+from dialogues.search import check_out_of_scope, check_synonyms
 from dialogues.templates import FIELD, TABLE_RANGE, table_columns
 from dialogues.uistrings import UI_FIELDS
 from dialogues.yamlsource import Mapping, Node, Scalar, Sequence, read_yaml
@@ -553,7 +553,7 @@ def _with_search_lists(root: Path, locales: dict[str, Locale],
                        problems: Problems) -> dict[str, Locale]:
     """Every folder's synonyms.yaml and out_of_scope.yaml join every locale's search: staff type
     in the language that comes to them, whatever language their Telegram is set to."""
-    words: tuple[tuple[str, ...], ...] = ()
+    words: tuple[SynonymGroup, ...] = ()
     for file in sorted(root.glob("*/synonyms.yaml")):
         words += load_synonyms(file, root, problems)
     topics: tuple[OutOfScope, ...] = ()
@@ -561,6 +561,7 @@ def _with_search_lists(root: Path, locales: dict[str, Locale],
         topics += load_out_of_scope(file, root, problems)
     cards = {card.mark: card for locale in locales.values() for card in locale.cards}
     check_out_of_scope(topics, cards.values(), problems)
+    check_synonyms(words, locales["en"].cards, problems)  # the cards every search ranks
     return {code: replace(locale, synonyms=words, out_of_scope=topics)
             for code, locale in locales.items()}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from dialogues.guidance import Card, OutOfScope
+from dialogues.guidance import Card, OutOfScope, SynonymGroup
 from dialogues.problems import Mark
 from dialogues.prompts import PromptSet
 
@@ -126,7 +126,7 @@ class Locale:
     # Quick guidance: the cards, groups of words a search treats as one, and topics the
     # guidelines leave out.
     cards: tuple[Card, ...] = ()
-    synonyms: tuple[tuple[str, ...], ...] = ()
+    synonyms: tuple[SynonymGroup, ...] = ()
     prompt_sets: dict[str, PromptSet] = field(default_factory=dict)
     out_of_scope: tuple[OutOfScope, ...] = ()
     privacy: tuple[str, ...] = ()  # the lines /privacy shows

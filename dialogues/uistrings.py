@@ -176,6 +176,7 @@ UI_FIELDS: dict[str, frozenset[str]] = {
         "guidance_vote_up": (),
         "guidance_vote_down": (),
         "guidance_thanks": (),
+        "guidance_tentative": (),
         "guidance_not_covered": (),
         "guidance_none_fit": (),
         "guidance_unknown_card": (),

@@ -81,6 +81,18 @@ def test_a_question_the_guidelines_do_not_cover_says_so_and_is_counted(chat: Wal
     assert Tally() in result.outputs
 
 
+def test_a_long_question_the_best_card_only_partly_covers_is_answered_with_a_caveat(
+        chat: Walk) -> None:
+    """Staff type context the cards never name; the closest card is shown, saying it may not
+    answer exactly this, while a question the card plainly answers gets no caveat."""
+    chat.type("a sw advocate helped us rewrite our intake form last month, how do we credit her "
+              "without putting her at risk")
+    assert chat.last.title == card_title(chat.engine, "credit_advocates")
+    assert chat.last.text.startswith(ui(chat.engine, "guidance_tentative"))
+    chat.type("PD wants us at a sting")
+    assert ui(chat.engine, "guidance_tentative") not in chat.last.text
+
+
 def test_a_runner_up_and_tell_me_more_show_that_card(chat: Walk) -> None:
     """Tapping a runner-up shows that card; "Tell me more" adds its longer text."""
     chat.type("PD wants us at a sting")

@@ -53,6 +53,8 @@ def errors_for(root: Path, text: str) -> list[str]:
     ("steps to file a U visa for a survivor we serve", "immigration_relief"),
     ("our client wants her old conviction expunged, can we help", "record_relief"),
     ("necesito ayuda con la visa U de una clienta", "immigration_relief"),
+    ("how do we bill medicaid for case management hours", "health_billing"),
+    ("are u a real person or a bot", "small_talk"),
 ])
 def test_a_question_naming_an_out_of_scope_topic_gets_no_card(guided: Engine, question: str,
                                                               topic: str) -> None:

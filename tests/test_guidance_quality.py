@@ -1,5 +1,7 @@
-"""Search quality on the labelled staff questions (tests/data/guidance_questions.yaml), held to
-the issue's targets on each half: the dev half calibrated the search, the holdout half did not.
+"""Search quality on the labelled staff questions, held to the issue's targets on each half:
+tests/data/guidance_questions.yaml (dev: written with the cards; holdout: set aside while they
+were written) and tests/data/guidance_questions_fresh.yaml (written later by others from the
+guidelines only; design: used to recalibrate the "no guidance" decision; fresh: only measured).
 
 Targets the search does not reach yet are marked as expected failures (strict, so reaching one
 turns the mark into a failure to remove); the measured figures are in BENCHMARKS.md.
@@ -12,17 +14,24 @@ from pathlib import Path
 import pytest
 
 from dialogues.engine import Engine
-from dialogues.evaluation import Figures, load_questions, measure
+from dialogues.evaluation import Figures, Question, load_questions, measure
 from dialogues.search import Guidance
 
-QUESTIONS = Path(__file__).resolve().parent / "data" / "guidance_questions.yaml"
+DATA = Path(__file__).resolve().parent / "data"
+QUESTION_FILES = (DATA / "guidance_questions.yaml", DATA / "guidance_questions_fresh.yaml")
+HALVES = ("dev", "holdout", "design", "fresh")
 TARGETS = {"top1": 0.75, "top3": 0.90, "no_guidance": 0.80}
-# Measured below target when this was written (see BENCHMARKS.md, "Quick guidance"); the
-# holdout half was evaluated once, after the out-of-scope list and synonyms were settled on dev.
+# Measured below target when this was written (see BENCHMARKS.md, "Quick guidance"): answering
+# the long, detailed questions staff really type meant lowering the "no guidance" threshold,
+# and the questions the reviewers' out-of-scope list does not name are then answered.
 SHORT_OF_TARGET = {
-    ("holdout", "top3"): "measured 86.2 % (50 of 58)",
-    ("holdout", "no_guidance"): "measured 77.8 % (7 of 9)",
+    ("holdout", "no_guidance"): "measured 44.4 % (4 of 9)",
+    ("fresh", "no_guidance"): "measured 75.4 % (43 of 57)",
 }
+
+
+def all_questions() -> list[Question]:
+    return [question for file in QUESTION_FILES for question in load_questions(file)]
 
 
 @pytest.fixture(scope="module")
@@ -32,25 +41,41 @@ def measured(library) -> dict[str, Figures]:
     def rank(question: str):
         ranking = engine.search(question)
         return tuple(hit.card for hit in ranking.hits), ranking.answered
-    questions = load_questions(QUESTIONS)
-    return {half: measure([q for q in questions if q.half == half], rank)
-            for half in ("dev", "holdout")}
+    questions = all_questions()
+    return {half: measure([q for q in questions if q.half == half], rank) for half in HALVES}
 
 
 def test_labelled_set_is_big_and_varied_enough() -> None:
     """At least 80 questions, about a tenth unanswerable, split into dev and holdout halves."""
-    questions = load_questions(QUESTIONS)
+    questions = load_questions(QUESTION_FILES[0])
     unanswerable = [q for q in questions if not q.expect]
     assert len(questions) >= 80
     assert 0.07 <= len(unanswerable) / len(questions) <= 0.2
     assert {q.half for q in questions} == {"dev", "holdout"}
 
 
+def test_fresh_set_has_both_kinds_of_question_in_each_half() -> None:
+    """The later set leans on unanswerable questions (a quarter), to measure "no guidance"."""
+    questions = load_questions(QUESTION_FILES[1])
+    assert {q.half for q in questions} == {"design", "fresh"}
+    for half in ("design", "fresh"):
+        asked = [q for q in questions if q.half == half]
+        assert len(asked) >= 80
+        assert 0.1 <= sum(not q.expect for q in asked) / len(asked) <= 0.4
+
+
+def test_every_expected_section_exists(library) -> None:
+    """A typo in a label would make a question unanswerable by accident."""
+    unknown = {(q.text, s) for q in all_questions() for s in q.expect
+               if s not in library.sections}
+    assert not unknown
+
+
 @pytest.mark.parametrize(("half", "metric"), [
     pytest.param(half, metric, marks=pytest.mark.xfail(
         strict=True, reason=SHORT_OF_TARGET[(half, metric)]) if (half, metric) in SHORT_OF_TARGET
         else ())
-    for half in ("dev", "holdout") for metric in TARGETS
+    for half in HALVES for metric in TARGETS
 ])
 def test_search_meets_the_target(measured: dict[str, Figures], half: str, metric: str) -> None:
     """Top-1 ≥ 75 %, top-3 ≥ 90 % and correct "no guidance" ≥ 80 %, on each half."""
