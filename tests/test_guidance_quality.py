@@ -26,7 +26,8 @@ TARGETS = {"top1": 0.75, "top3": 0.90, "no_guidance": 0.80}
 # and the questions the reviewers' out-of-scope list does not name are then answered.
 SHORT_OF_TARGET = {
     ("holdout", "no_guidance"): "measured 44.4 % (4 of 9)",
-    ("fresh", "no_guidance"): "measured 75.4 % (43 of 57)",
+    ("fresh", "top3"): "measured 89.5 % (204 of 228)",
+    ("fresh", "no_guidance"): "measured 76.1 % (70 of 92)",
 }
 
 
