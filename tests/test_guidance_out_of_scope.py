@@ -55,6 +55,7 @@ def errors_for(root: Path, text: str) -> list[str]:
     ("necesito ayuda con la visa U de una clienta", "immigration_relief"),
     ("how do we bill medicaid for case management hours", "health_billing"),
     ("are u a real person or a bot", "small_talk"),
+    ("my client said she wants to kill herself, what do i do", "clinical_treatment"),
 ])
 def test_a_question_naming_an_out_of_scope_topic_gets_no_card(guided: Engine, question: str,
                                                               topic: str) -> None:
