@@ -1,5 +1,5 @@
 """`coachbot`: run the bot (Telegram with a token, else the terminal coach), chat, check,
-ask, graph, and `translated` (record that a translation is up to date)."""
+ask, feedback, graph, and `translated` (record that a translation is up to date)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot import logsafe
 from bot.crypto import Sealer
+from bot.guidance import read_feedback
 from bot.reload import load_content
 from bot.settings import Settings
 from dialogues import graph
@@ -177,6 +178,26 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    """Show reviewers which cards people found unhelpful, from the bot's database."""
+    feedback = read_feedback(settings.database)
+    if feedback is None:
+        print(f"No feedback yet: there is no database at {settings.database} (set COACHBOT_DB "
+              "to the bot's database, or run the bot on Telegram first).")
+        return 0
+    engine = _engine(settings.content)
+    print(f"Guidance feedback in {settings.database} (only card ids and votes are kept, never "
+          "questions):")
+    if not feedback.votes:
+        print("  no votes yet")
+    for card_id, (up, down) in feedback.votes.items():
+        card = engine.guidance.card(card_id) if engine.guidance else None
+        title = card.title if card else "(no longer a card)"
+        print(f"  {card_id}  👍 {up}  👎 {down}  {title}")
+    print(f"Questions no card answered (no guidance, or \"None of these\"): {feedback.unanswered}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="coachbot", description=__doc__)
     sub = root.add_subparsers(dest="command")
@@ -201,6 +222,9 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--locale", default=None, help="the language to search (default: en)")
     ask.add_argument("--limit", type=int, default=3, help="how many cards to list (default 3)")
     ask.set_defaults(handler=cmd_ask)
+    feedback = sub.add_parser("feedback", help="show the 👍/👎 votes per guidance card and how "
+                                               "many questions went unanswered")
+    feedback.set_defaults(handler=cmd_feedback)
     drawing = sub.add_parser("graph", help="draw a dialogue's flow as a Mermaid diagram")
     drawing.add_argument("dialogue", nargs="?", help="a dialogue id, e.g. self_reflection")
     drawing.add_argument("--all", action="store_true", help="every dialogue")
