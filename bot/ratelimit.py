@@ -21,10 +21,11 @@ WINDOW = 60.0
 
 
 class RateLimit:
-    """At most `limit` updates per person in any `WINDOW` seconds."""
+    """At most `limit` updates per person in any `WINDOW` seconds; `message` is the "slow
+    down" for the person behind an update, in their language."""
 
-    def __init__(self, limit: int, message: str, clock: Callable[[], float] = time.monotonic,
-                 ) -> None:
+    def __init__(self, limit: int, message: Callable[[Update], str],
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.limit = limit
         self.message = message
         self.clock = clock
@@ -69,5 +70,5 @@ class RateLimit:
             await query.answer()
         chat = update.effective_chat
         if verdict is False and chat is not None and chat.type == chat.PRIVATE:
-            await render.deliver(context.bot, chat.id, [Message(self.message)])
+            await render.deliver(context.bot, chat.id, [Message(self.message(update))])
         raise ApplicationHandlerStop

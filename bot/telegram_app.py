@@ -260,7 +260,7 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore,
     desk = PrivacyDesk(coach, store)
     register_language_data(store, coach)
     if settings.rate_limit:
-        limit = RateLimit(settings.rate_limit, coach.ui("rate_limited"))
+        limit = RateLimit(settings.rate_limit, lambda update: coach.ui("rate_limited", update))
         application.add_handler(TypeHandler(Update, limit.check), group=RATE_LIMIT_GROUP)
     application.add_handler(CommandHandler("privacy", desk.privacy))
     application.add_handler(CommandHandler("mydata", desk.mydata, filters=PRIVATE))

@@ -184,10 +184,20 @@ async def test_the_rate_limit_says_slow_down_once_then_stays_silent(engine, stor
         assert other.last_text == ui(engine, "help")
 
 
+async def test_the_slow_down_is_in_the_person_s_language(engine, store) -> None:
+    api = FakeBotApi(token=TOKEN)
+    application = make_app(engine, store, api, {"COACHBOT_RATE_LIMIT": "1"})
+    async with running_app(application):
+        chat = ChatDriver(application, api, chat_id=USER, user_id=USER, language_code="es")
+        await chat.send("/help")
+        await chat.send("/help")
+        assert chat.last_text == engine.library.locale("es").ui["rate_limited"]
+
+
 def test_the_rate_limit_window_slides() -> None:
     """A minute after the burst the person is let through again, and warned anew next time."""
     now = [0.0]
-    limit = RateLimit(2, "slow down", clock=lambda: now[0])
+    limit = RateLimit(2, lambda _update: "slow down", clock=lambda: now[0])
     assert [limit.allow(1) for _ in range(4)] == [True, True, False, None]
     now[0] += 60.1
     assert [limit.allow(1) for _ in range(4)] == [True, True, False, None]
