@@ -361,12 +361,17 @@ class Engine:
             draft=self._ticked(answers.get(target)) if arrived.kind is StepKind.CHECKLIST else (),
             finished=arrived.kind is StepKind.SUMMARY,
         )
+        leaving: list[Output] = []
+        if _in_grid(dialogue.step(session.state)):
+            if _in_grid(arrived):
+                # A run of yes/no questions is one grid: the pressed message becomes the next row.
+                return Result(moved, [EditMessage(self._view(lang, moved))])
+            # The grid is done: it keeps its answers and loses its buttons.
+            grid = "\n".join(self._grid_lines(lang, dialogue, moved))
+            leaving.append(EditMessage(Message(grid, (), dialogue.title)))
         if moved.finished:
-            return Result(moved, self._summary(lang, dialogue, arrived, moved))
-        if _in_grid(dialogue.step(session.state)) and _in_grid(arrived):
-            # A run of yes/no questions is one grid: the pressed message becomes the next row.
-            return Result(moved, [EditMessage(self._view(lang, moved))])
-        return Result(moved, [self._view(lang, moved)])
+            return Result(moved, leaving + self._summary(lang, dialogue, arrived, moved))
+        return Result(moved, [*leaving, self._view(lang, moved)])
 
     def _back(self, lang: Locale, session: Session) -> Result:
         if not session.history:
@@ -475,19 +480,23 @@ class Engine:
         )
         return [Message("\n\n".join(parts), buttons, step.title)]
 
-    @staticmethod
-    def _grid(lang: Locale, dialogue: Dialogue, session: Session) -> str:
+    def _grid(self, lang: Locale, dialogue: Dialogue, session: Session) -> str:
         """Answers already given in the current run of yes/no grid rows, one line each."""
-        lines: list[str] = []
         if not _in_grid(dialogue.step(session.state)):
             return ""
+        return "\n".join(self._grid_lines(lang, dialogue, session))
+
+    @staticmethod
+    def _grid_lines(lang: Locale, dialogue: Dialogue, session: Session) -> list[str]:
+        """The answered grid rows just before the current step, in the order asked."""
+        lines: list[str] = []
         for step_id in reversed(session.history):
             step = dialogue.step(step_id)
             if not _in_grid(step) or step_id not in session.answers:
                 break
             answer = answer_text(step, session.answers[step_id], lang.ui)
             lines.insert(0, lang.ui["grid_line"].format(column=step.short, answer=answer))
-        return "\n".join(lines)
+        return lines
 
     def _menu_with(self, lang: Locale, session: Session | None, lead: str) -> Message:
         menu = self._menu(lang, session)

@@ -60,7 +60,11 @@ async def test_two_funders_end_in_a_table_and_a_downloadable_document(chat: Chat
     await chat.tap(ui(dated, "button_continue"))
     grid_growth = await answer_funder(chat, dated, "Federal grant", {1, 6})
     assert grid_growth == 1                       # the grid is edited; only "Add another?" is new
-    assert chat.texts_since(-2)[0].startswith("Bars serving sex trades: No\nLegal system cooperation: Yes")
+    grid = chat.messages[-2]                      # done: every answer shown, no buttons left
+    assert grid["text"].startswith("Funding audit\n\nBars serving sex trades: No\n"
+                                   "Legal system cooperation: Yes\n")
+    assert grid["text"].endswith("Proof of trafficking: Yes")
+    assert "reply_markup" not in grid or not grid["reply_markup"].get("inline_keyboard")
     await chat.tap(ui(dated, "button_yes"))       # add another funder
     assert "Federal grant" not in chat.last_text
     await answer_funder(chat, dated, "Family & <friends> fund", set())
