@@ -14,6 +14,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 ACTIVE, PAUSED = "active", "paused"
+# Paused because the bot could not post there (removed from the group, or blocked): resumed by
+# itself when the bot is back, unlike a schedule someone paused.
+AWAY = "away"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SEARCH_DAYS = 40  # more than a month, so a monthly schedule always finds its next day
 

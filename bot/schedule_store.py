@@ -12,7 +12,7 @@ import json
 import sqlite3
 from datetime import UTC, datetime, time
 
-from bot.schedule_model import ACTIVE, PAUSED, Schedule, Timing, rotate
+from bot.schedule_model import ACTIVE, AWAY, Schedule, Timing, rotate
 from bot.store import SessionStore
 
 CLAIMED, SENT, FAILED, SKIPPED = "claimed", "sent", "failed", "skipped"
@@ -83,12 +83,20 @@ class ScheduleStore:
                         (status, _stamp(now), schedule_id))
 
     def pause_chat(self, chat_id: int, now: datetime) -> list[int]:
-        """Pause every active schedule of a chat the bot can no longer post in."""
+        """Pause every active schedule of a chat the bot can no longer post in (as away)."""
+        return self._switch_chat(chat_id, ACTIVE, AWAY, now)
+
+    def resume_chat(self, chat_id: int, now: datetime) -> list[int]:
+        """The bot is back in the chat: resume what was paused because it was away (not what
+        someone paused), owing nothing missed meanwhile."""
+        return self._switch_chat(chat_id, AWAY, ACTIVE, now)
+
+    def _switch_chat(self, chat_id: int, old: str, new: str, now: datetime) -> list[int]:
         with self.store.transaction() as db:
             ids = [r[0] for r in db.execute(
-                "SELECT id FROM schedules WHERE chat_id = ? AND status = ?", (chat_id, ACTIVE))]
+                "SELECT id FROM schedules WHERE chat_id = ? AND status = ?", (chat_id, old))]
             db.execute("UPDATE schedules SET status = ?, since = ? WHERE chat_id = ? AND status = ?",
-                       (PAUSED, _stamp(now), chat_id, ACTIVE))
+                       (new, _stamp(now), chat_id, old))
         return ids
 
     def move_chat(self, old_chat_id: int, new_chat_id: int) -> int:

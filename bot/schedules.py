@@ -214,14 +214,25 @@ class ScheduleFeature:
         raise ApplicationHandlerStop
 
     async def membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """The bot was removed from a group (or blocked): pause that chat's schedules."""
+        """The bot was removed from a group (or blocked): pause that chat's schedules; back
+        again: resume the ones that paused because it was away, and say so in the chat."""
         change = update.my_chat_member
         assert change is not None
+        chat_id = change.chat.id
         if change.new_chat_member.status in GONE:
-            paused = self.schedules.pause_chat(change.chat.id, self.now())
+            paused = self.schedules.pause_chat(chat_id, self.now())
             for schedule_id in paused:
                 self.unarm(context.job_queue, schedule_id)
-            log.info("chat=%s removed or blocked the bot: paused %s", who(change.chat.id), paused)
+            log.info("chat=%s removed or blocked the bot: paused %s", who(chat_id), paused)
+        elif change.old_chat_member.status in GONE:
+            resumed = self.schedules.resume_chat(chat_id, self.now())
+            for schedule_id in resumed:
+                self._rearm(context.job_queue, schedule_id)
+            log.info("chat=%s has the bot back: resumed %s", who(chat_id), resumed)
+            first = self.schedules.get(resumed[0]) if resumed else None
+            if first is not None:  # in the language the schedule was set up in
+                text = self.flow(first.locale).ui["schedule_back"].format(count=len(resumed))
+                await render.deliver(context.bot, chat_id, [outputs.Message(text)])
 
     # --- applying changes -------------------------------------------------------------------
 

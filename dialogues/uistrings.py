@@ -48,6 +48,7 @@ UI_FIELDS: dict[str, frozenset[str]] = {
         "schedule_setup_cancelled": (),
         "schedule_paused": ("title",),
         "schedule_resumed": ("title", "when"),
+        "schedule_back": ("count",),
         "schedule_deleted": ("title",),
         "schedule_every_week": (),
         "schedule_first_week": (),

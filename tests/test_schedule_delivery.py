@@ -9,7 +9,7 @@ import pytest
 from telegram import Bot
 
 from bot.schedule_delivery import RunOutcome
-from bot.schedule_model import PAUSED
+from bot.schedule_model import AWAY, PAUSED
 from bot.schedule_store import CLAIMED, SENT, SKIPPED, ScheduleStore
 from bot.settings import Settings
 from bot.store import SessionStore
@@ -105,7 +105,7 @@ async def test_forbidden_pauses_the_chats_schedules(
     clock.now = DUE
     outcome = await delivery_for(schedules, library, clock).run(bot, weekly.id, DUE)
     assert outcome is RunOutcome.PAUSED
-    assert [s.status for s in schedules.for_chat(GROUP)] == [PAUSED, PAUSED]
+    assert [s.status for s in schedules.for_chat(GROUP)] == [AWAY, AWAY]  # paused until back
     assert await delivery_for(schedules, library, clock).run(bot, funding.id, DUE) is RunOutcome.SKIPPED
 
 
@@ -118,7 +118,7 @@ async def test_a_user_who_blocked_the_bot_pauses_their_schedule(
     api.set_chat_status(person, "blocked")
     clock.now = DUE
     assert await delivery_for(schedules, library, clock).run(bot, schedule.id, DUE) is RunOutcome.PAUSED
-    assert schedules.get(schedule.id).status == PAUSED
+    assert schedules.get(schedule.id).status == AWAY
 
 
 async def test_a_group_upgraded_to_a_supergroup_gets_the_prompt_there(

@@ -247,8 +247,28 @@ async def test_removing_the_bot_from_a_group_pauses_its_schedules(
         await set_up_monday_9(admin)
         await admin.send_update(api.my_chat_member_update(GROUP, "kicked", user_id=ADMIN))
         [schedule] = feature(application).schedules.for_chat(GROUP)
-        assert schedule.status == PAUSED
+        assert not schedule.active
         assert application.job_queue.get_jobs_by_name(job_name(schedule.id)) == ()
+
+
+async def test_adding_the_bot_back_resumes_what_stopped_while_it_was_away(
+        start_app: AppFactory, api: FakeBotApi, library: Library, clock: FakeClock) -> None:
+    """Back in the group: the schedule runs again, with its job, and the group is told; a
+    schedule someone had paused stays paused."""
+    async with start_app() as application:
+        admin = group_chat(application, api, ADMIN)
+        await set_up_monday_9(admin)
+        await set_up_monday_9(admin)
+        schedules = feature(application).schedules
+        kept, paused_by_hand = schedules.for_chat(GROUP)
+        schedules.set_status(paused_by_hand.id, PAUSED, clock.now)
+        await admin.send_update(api.my_chat_member_update(GROUP, "kicked", user_id=ADMIN))
+        await admin.send_update(api.my_chat_member_update(GROUP, "member", user_id=ADMIN))
+        statuses = {s.id: s.status for s in schedules.for_chat(GROUP)}
+        assert statuses == {kept.id: ACTIVE, paused_by_hand.id: PAUSED}
+        assert application.job_queue.get_jobs_by_name(job_name(kept.id)) != ()
+        back = library.locale("en").ui["schedule_back"].format(count=1)
+        assert admin.last_text == back
 
 
 async def test_a_restart_rebuilds_jobs_from_the_database(
