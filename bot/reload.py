@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,8 +48,13 @@ class Reloader:
     def __init__(self, coach: CoachBot, settings: Settings) -> None:
         self.coach = coach
         self.settings = settings
+        self._one_at_a_time = threading.Lock()  # /reload and SIGHUP may overlap
 
     def reload(self) -> tuple[bool, Problems]:
+        with self._one_at_a_time:
+            return self._reload()
+
+    def _reload(self) -> tuple[bool, Problems]:
         library, problems = load_content(self.settings.content, self.settings.require_approved)
         if library is None:
             log.warning("reload refused: %d content errors; the earlier content stays live",
@@ -82,7 +88,9 @@ class Reloader:
         await render.deliver(context.bot, chat.id, [Message(text)])
 
     def on_signal(self, _signum: int, _frame: object) -> None:
-        self.reload()
+        """Load on a thread of its own: a signal handler runs on the event loop's thread, and
+        loading takes a noticeable moment during which other chats must keep being answered."""
+        threading.Thread(target=self.reload, name="sighup-reload", daemon=True).start()
 
     def install_sighup(self) -> None:
         """Reload on SIGHUP (`kill -HUP <pid>`), the usual way to ask a server to re-read files."""

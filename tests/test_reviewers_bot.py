@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import signal
@@ -110,7 +111,12 @@ async def test_sighup_reloads_the_content(app: Application, content: Path) -> No
     try:
         edit(content / "en/ui.yaml", 'menu_prompt: "Choose a guided dialogue:"',
              'menu_prompt: "Pick a guided dialogue:"')
+        before = app.bot_data["coach"].engine
         os.kill(os.getpid(), signal.SIGHUP)
+        for _ in range(100):  # the load runs on its own thread, off the event loop
+            if app.bot_data["coach"].engine is not before:
+                break
+            await asyncio.sleep(0.05)
     finally:
         signal.signal(signal.SIGHUP, previous)
     chat = driver(app)
