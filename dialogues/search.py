@@ -100,7 +100,17 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The topic words of `text` as typed (folded), in order; single letters carry no topic."""
-    return [w for w in _WORD.findall(fold(text)) if len(w) > 1 and w not in STOP_WORDS]
+    return [w for w in _WORD.findall(fold(text)) if is_topic(w)]
+
+
+def is_topic(word: str) -> bool:
+    """A folded word carries a topic unless it is a single letter or a stop word."""
+    return len(word) > 1 and word not in STOP_WORDS
+
+
+def card_texts(card: Card) -> tuple[str, ...]:
+    """Everything a card says that a search can match: title, answer, more, example phrasings."""
+    return (card.title, card.answer, card.more, *card.also_asked)
 
 
 def terms(text: str) -> list[str]:
@@ -138,7 +148,7 @@ def check_synonyms(groups: Iterable[SynonymGroup], cards: Iterable[Card],
     if not cards:
         return  # no cards, no search
     used = {term for card in cards
-            for text in (card.title, card.answer, card.more, *card.also_asked)
+            for text in card_texts(card)
             for term in terms(text)}
     for group in groups:
         first = group.phrases[0]
@@ -240,9 +250,7 @@ class CardIndex:
         # Words as written in the cards and in the synonyms of each language, by first letter:
         # a misspelling is compared with these (unstemmed, since "wrking" is far closer to
         # "working" than to its stem "work"), in the question's own language.
-        card_words = {w for card in self.cards
-                      for f in (card.title, card.answer, card.more, *card.also_asked)
-                      for w in words(f)}
+        card_words = {w for card in self.cards for f in card_texts(card) for w in words(f)}
         by_language: dict[str | None, set[str]] = {None: set(card_words)}
         for group in synonyms:
             typed_words = {w for phrase in group.phrases for w in words(phrase)}
@@ -278,7 +286,7 @@ class CardIndex:
     def _concepts(self, typed: list[str]) -> list[set[str]]:
         """Each topic word of the question (stemmed) with the words it also means."""
         language = language_of(typed)
-        topical = [len(w) > 1 and w not in STOP_WORDS for w in typed]
+        topical = [is_topic(w) for w in typed]
         found = [self._repair(w, language) if topic else w
                  for w, topic in zip(typed, topical, strict=True)]
         concepts: dict[int, set[str]] = {i: {stem(w)} for i, w in enumerate(found) if topical[i]}
