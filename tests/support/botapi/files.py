@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ApiError
@@ -65,16 +67,27 @@ class FilesMixin:
         self._file_paths[stored.path] = stored
         return stored
 
-    def _send_document(self, params: Json, files: dict[str, UploadedFile]) -> Json:
+    def _send_file(
+        self,
+        params: Json,
+        files: dict[str, UploadedFile],
+        name: str,
+        from_upload: Callable[[UploadedFile], Any],
+        from_known: Callable[[Json], Any],
+    ) -> Json:
+        """Send a document or photo: an upload is stored, a file_id or URL is reused."""
         chat = self._writable_chat(params)
-        source = self._input_file(params, files, "document")
+        source = self._input_file(params, files, name)
         if isinstance(source, UploadedFile):
-            document = self._store_file(source)
+            media = from_upload(source)
         else:
-            document = dict(self._known_file(source).meta)
+            media = from_known(self._known_file(source).meta)
         inline, keyboard = _parse_markup(params)
-        fields = {"document": document, **self._caption_fields(params)}
+        fields = {name: media, **self._caption_fields(params)}
         return self._deliver(chat, self._decorate(chat, params, fields, inline), keyboard)
+
+    def _send_document(self, params: Json, files: dict[str, UploadedFile]) -> Json:
+        return self._send_file(params, files, "document", self._store_file, dict)
 
     def _photo_sizes(self, upload: UploadedFile) -> list[Json]:
         stored = self._store_file_meta(upload.filename, upload.content, "")
@@ -85,17 +98,7 @@ class FilesMixin:
         return [small, large]
 
     def _send_photo(self, params: Json, files: dict[str, UploadedFile]) -> Json:
-        chat = self._writable_chat(params)
-        source = self._input_file(params, files, "photo")
-        if isinstance(source, UploadedFile):
-            photo = self._photo_sizes(source)
-        else:
-            meta = self._known_file(source).meta
-            photo = [{"file_id": meta["file_id"], "file_unique_id": meta["file_unique_id"],
-                      "width": 800, "height": 800}]
-        inline, keyboard = _parse_markup(params)
-        fields = {"photo": photo, **self._caption_fields(params)}
-        return self._deliver(chat, self._decorate(chat, params, fields, inline), keyboard)
+        return self._send_file(params, files, "photo", self._photo_sizes, _known_photo)
 
     def _get_file(self, params: Json, files: dict[str, UploadedFile]) -> Json:
         stored = self._files.get(str(params.get("file_id", "")))
@@ -127,3 +130,9 @@ class FilesMixin:
 def _extension(name: str) -> str:
     suffix = name.rpartition(".")[2] if "." in name else ""
     return f".{suffix}" if suffix and len(suffix) <= 8 else ""
+
+
+def _known_photo(meta: Json) -> list[Json]:
+    """The one size a photo sent by file_id or URL comes in."""
+    return [{"file_id": meta["file_id"], "file_unique_id": meta["file_unique_id"],
+             "width": 800, "height": 800}]

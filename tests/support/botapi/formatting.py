@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,6 +54,22 @@ class _Open:
     index: int
     byte_offset: int = 0
     attrs: dict[str, str] = field(default_factory=dict)
+
+
+def _scan(
+    text: str, out: _Out, special: Callable[[], re.Pattern[str]], step: Callable[[int], int]
+) -> None:
+    """The loop every parse mode shares: copy plain runs to ``out`` and let ``step`` handle each
+    special character (given its index), returning where plain text resumes.  ``special`` is
+    asked afresh each time because MarkdownV2 knows fewer special characters inside code."""
+    i, n = 0, len(text)
+    while i < n:
+        found = special().search(text, i)
+        if found is None:
+            out.add(text[i:])
+            return
+        out.add(text[i : found.start()])
+        i = step(found.start())
 
 
 def _entity(kind: str, start: int, end: int, **extra: Any) -> Json:
@@ -107,26 +124,34 @@ def _html_unescape(value: str) -> str:
 def parse_html(text: str) -> tuple[str, list[Json]]:
     """Render ``parse_mode=HTML`` into plain text and entities, or raise with Telegram's text."""
     out, stack, entities = _Out(), list[_Open](), list[Json]()
-    i, n = 0, len(text)
-    while i < n:
-        special = _HTML_SPECIAL.search(text, i)
-        if special is None:
-            out.add(text[i:])
-            break
-        out.add(text[i : special.start()])
-        i = special.start()
-        if text[i] == "&":
-            ref = _HTML_CHAR_REF.match(text, i)
-            char = _html_char(ref) if ref else None
-            out.add("&" if char is None else char)
-            i = i + 1 if char is None or ref is None else ref.end()
-        elif text.startswith("</", i):
-            i = _html_close(text, i, out, stack, entities)
-        else:
-            i = _html_open(text, i, out, stack)
+    _scan(text, out, lambda: _HTML_SPECIAL, functools.partial(_html_step, text, out, stack, entities))
     if stack:
         raise _ParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
     return out.text(), _sorted_entities(entities)
+
+
+def _html_step(text: str, out: _Out, stack: list[_Open], entities: list[Json], i: int) -> int:
+    """Handle the ``&`` or ``<`` at ``text[i]``; returns where plain text resumes."""
+    if text[i] == "&":
+        return _html_char_ref(text, i, out)
+    if text.startswith("</", i):
+        return _html_close(text, i, out, stack, entities)
+    return _html_open(text, i, out, stack)
+
+
+def _html_char_ref(text: str, i: int, out: _Out) -> int:
+    """Decode the character reference at ``text[i]``; an unknown one leaves a literal ``&``."""
+    ref = _HTML_CHAR_REF.match(text, i)
+    char = _html_char(ref) if ref else None
+    if char is None or ref is None:
+        out.add("&")
+        return i + 1
+    out.add(char)
+    return ref.end()
+
+
+def _unclosed_tag(text: str, tag_pos: int) -> _ParseError:
+    return _ParseError(f"Unclosed start tag at byte offset {_byte_offset(text, tag_pos)}")
 
 
 def _html_open(text: str, i: int, out: _Out, stack: list[_Open]) -> int:
@@ -134,7 +159,7 @@ def _html_open(text: str, i: int, out: _Out, stack: list[_Open]) -> int:
     while j < n and not text[j].isspace() and text[j] != ">":
         j += 1
     if j >= n:
-        raise _ParseError(f"Unclosed start tag at byte offset {_byte_offset(text, i)}")
+        raise _unclosed_tag(text, i)
     tag = text[i + 1 : j].lower()
     if tag not in _HTML_TYPES:
         raise _ParseError(f'Unsupported start tag "{tag}" at byte offset {_byte_offset(text, i)}')
@@ -150,16 +175,8 @@ def _html_open(text: str, i: int, out: _Out, stack: list[_Open]) -> int:
 def _html_attrs(text: str, j: int, tag: str, tag_pos: int) -> tuple[dict[str, str], int]:
     """Parse ``name="value"`` pairs up to the closing ``>``; returns (attrs, index of ``>``)."""
     attrs: dict[str, str] = {}
-    n = len(text)
-
-    def unclosed() -> _ParseError:
-        return _ParseError(f"Unclosed start tag at byte offset {_byte_offset(text, tag_pos)}")
-
     while True:
-        while j < n and text[j].isspace():
-            j += 1
-        if j >= n:
-            raise unclosed()
+        j = _html_skip_space(text, j, tag_pos)
         if text[j] == ">":
             return attrs, j
         name_end = _HTML_ATTR_NAME.match(text, j).end()  # type: ignore[union-attr]
@@ -169,30 +186,34 @@ def _html_attrs(text: str, j: int, tag: str, tag_pos: int) -> tuple[dict[str, st
                 f'Empty attribute name in the tag "{tag}" at byte offset '
                 f"{_byte_offset(text, tag_pos)}"
             )
-        j = name_end
-        while j < n and text[j].isspace():
-            j += 1
-        if j >= n:
-            raise unclosed()
+        j = _html_skip_space(text, name_end, tag_pos)
         if text[j] != "=":
             attrs[name] = ""
             continue
+        attrs[name], j = _html_attr_value(text, _html_skip_space(text, j + 1, tag_pos), tag_pos)
+
+
+def _html_skip_space(text: str, j: int, tag_pos: int) -> int:
+    """The index of the next non-space character; a tag the text ends inside is unclosed."""
+    n = len(text)
+    while j < n and text[j].isspace():
         j += 1
-        while j < n and text[j].isspace():
-            j += 1
-        if j >= n:
-            raise unclosed()
-        if text[j] in "\"'":
-            end = text.find(text[j], j + 1)
-            if end < 0:
-                raise unclosed()
-            raw, j = text[j + 1 : end], end + 1
-        else:
-            end = j
-            while end < n and not text[end].isspace() and text[end] != ">":
-                end += 1
-            raw, j = text[j:end], end
-        attrs[name] = _html_unescape(raw)
+    if j >= n:
+        raise _unclosed_tag(text, tag_pos)
+    return j
+
+
+def _html_attr_value(text: str, j: int, tag_pos: int) -> tuple[str, int]:
+    """A quoted or bare attribute value starting at ``text[j]``; returns (value, index after)."""
+    if text[j] in "\"'":
+        end = text.find(text[j], j + 1)
+        if end < 0:
+            raise _unclosed_tag(text, tag_pos)
+        return _html_unescape(text[j + 1 : end]), end + 1
+    end, n = j, len(text)
+    while end < n and not text[end].isspace() and text[end] != ">":
+        end += 1
+    return _html_unescape(text[j:end]), end
 
 
 def _html_close(
@@ -278,33 +299,8 @@ def parse_markdown_v2(text: str) -> tuple[str, list[Json]]:
     """Render ``parse_mode=MarkdownV2`` into plain text and entities, or raise like Telegram."""
     out, stack, entities = _Out(), list[_Open](), list[Json]()
     quote: list[int] = []  # start offset of an open ">" block quote
-    i, n = 0, len(text)
-    while i < n:
-        in_code = bool(stack) and stack[-1].tag in ("code", "pre")
-        special = (_MDV2_CODE_SPECIAL if in_code else _MDV2_SPECIAL).search(text, i)
-        if special is None:
-            out.add(text[i:])
-            break
-        out.add(text[i : special.start()])
-        i = special.start()
-        char = text[i]
-        if char == "\\" and i + 1 < n and 0 < ord(text[i + 1]) <= 126:
-            out.add(text[i + 1])
-            i += 2
-        elif char == "\\":
-            out.add(char)
-            i += 1
-        elif char == "\n":
-            _mdv2_newline(text, i, out, quote, entities)
-            i += 1
-        elif char == ">" and (i == 0 or text[i - 1] == "\n"):
-            if not quote:
-                quote.append(out.u16)
-            i += 1
-        elif stack and _mdv2_is_end(stack[-1].tag, text, i):
-            i = _mdv2_close(text, i, out, stack, entities)
-        else:
-            i = _mdv2_open(text, i, out, stack)
+    step = functools.partial(_mdv2_step, text, out, stack, entities, quote)
+    _scan(text, out, lambda: _MDV2_CODE_SPECIAL if _in_code(stack) else _MDV2_SPECIAL, step)
     if stack:
         top = stack[-1]
         raise _ParseError(
@@ -313,6 +309,37 @@ def parse_markdown_v2(text: str) -> tuple[str, list[Json]]:
     if quote and out.u16 > quote[0]:
         entities.append(_entity("blockquote", quote[0], out.u16))
     return out.text(), _sorted_entities(entities)
+
+
+def _in_code(stack: list[_Open]) -> bool:
+    """Inside code only ``\\`` and the backtick are special."""
+    return bool(stack) and stack[-1].tag in ("code", "pre")
+
+
+def _mdv2_step(
+    text: str, out: _Out, stack: list[_Open], entities: list[Json], quote: list[int], i: int
+) -> int:
+    """Handle the special character at ``text[i]``; returns where plain text resumes."""
+    char = text[i]
+    if char == "\\":
+        escaped = _mdv2_escaped(text, i)
+        out.add(text[i + 1] if escaped else char)
+        return i + (2 if escaped else 1)
+    if char == "\n":
+        _mdv2_newline(text, i, out, quote, entities)
+        return i + 1
+    if char == ">" and (i == 0 or text[i - 1] == "\n"):
+        if not quote:
+            quote.append(out.u16)
+        return i + 1
+    if stack and _mdv2_is_end(stack[-1].tag, text, i):
+        return _mdv2_close(text, i, out, stack, entities)
+    return _mdv2_open(text, i, out, stack)
+
+
+def _mdv2_escaped(text: str, i: int) -> bool:
+    """Whether the backslash at ``text[i]`` escapes the next character (any ASCII one)."""
+    return i + 1 < len(text) and 0 < ord(text[i + 1]) <= 126
 
 
 def _mdv2_newline(text: str, i: int, out: _Out, quote: list[int], entities: list[Json]) -> None:
@@ -414,7 +441,7 @@ def _mdv2_url(text: str, i: int, label: str) -> tuple[str, int]:
     i += 2
     begin, chars = i, []
     while i < n and text[i] != ")":
-        if text[i] == "\\" and i + 1 < n and 0 < ord(text[i + 1]) <= 126:
+        if text[i] == "\\" and _mdv2_escaped(text, i):
             chars.append(text[i + 1])
             i += 2
             continue
@@ -431,22 +458,17 @@ _MD_SPECIAL = re.compile(r"[\\_*`\[]")
 def parse_markdown(text: str) -> tuple[str, list[Json]]:
     """Render legacy ``parse_mode=Markdown`` into plain text and entities."""
     out, entities = _Out(), list[Json]()
-    i, n = 0, len(text)
-    while i < n:
-        special = _MD_SPECIAL.search(text, i)
-        if special is None:
-            out.add(text[i:])
-            break
-        out.add(text[i : special.start()])
-        i = special.start()
-        char = text[i]
-        if char == "\\":
-            escaped = text[i + 1 : i + 2] in ("_", "*", "`", "[")
-            out.add(text[i + 1] if escaped else char)
-            i += 2 if escaped else 1
-            continue
-        i = _md_entity(text, i, out, entities)
+    _scan(text, out, lambda: _MD_SPECIAL, functools.partial(_md_step, text, out, entities))
     return out.text(), _sorted_entities(entities)
+
+
+def _md_step(text: str, out: _Out, entities: list[Json], i: int) -> int:
+    """Handle the special character at ``text[i]``; returns where plain text resumes."""
+    if text[i] == "\\":
+        escaped = text[i + 1 : i + 2] in ("_", "*", "`", "[")
+        out.add(text[i + 1] if escaped else "\\")
+        return i + (2 if escaped else 1)
+    return _md_entity(text, i, out, entities)
 
 
 def _md_entity(text: str, i: int, out: _Out, entities: list[Json]) -> int:

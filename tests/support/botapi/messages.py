@@ -78,13 +78,7 @@ class MessagesMixin:
 
     def _send_message(self, params: Json, files: dict[str, UploadedFile]) -> Json:
         chat = self._writable_chat(params)
-        text, entities = render_text(
-            str(params.get("text", "")), params.get("parse_mode"), params.get("entities")
-        )
-        if not text:
-            raise ApiError(400, "Bad Request: message text is empty")
-        if len(text) > MAX_TEXT_LENGTH:
-            raise ApiError(400, "Bad Request: message is too long")
+        text, entities = _message_text(params, "message text is empty", "message is too long")
         inline, keyboard = _parse_markup(params)
         fields: Json = {"text": text}
         if entities:
@@ -143,13 +137,7 @@ class MessagesMixin:
 
     def _edit_message_text(self, params: Json, files: dict[str, UploadedFile]) -> Json | bool:
         target = self._editable(params)
-        text, entities = render_text(
-            str(params.get("text", "")), params.get("parse_mode"), params.get("entities")
-        )
-        if not text:
-            raise ApiError(400, "Bad Request: text must be non-empty")
-        if len(text) > MAX_TEXT_LENGTH:
-            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        text, entities = _message_text(params, "text must be non-empty", "MESSAGE_TOO_LONG")
         inline, _ = _parse_markup(params, inline_only=True)
         if target is None:
             return True
@@ -255,3 +243,15 @@ class MessagesMixin:
             suffix = "  " + " ".join(f"[{label}]" for label in buttons) if buttons else ""
             lines.append(f"{who}#{msg['message_id']}: {body}{suffix}")
         return "\n".join(lines)
+
+
+def _message_text(params: Json, empty: str, too_long: str) -> tuple[str, list[Json]]:
+    """The rendered ``text`` of a send or an edit; each method words its 400s differently."""
+    text, entities = render_text(
+        str(params.get("text", "")), params.get("parse_mode"), params.get("entities")
+    )
+    if not text:
+        raise ApiError(400, f"Bad Request: {empty}")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ApiError(400, f"Bad Request: {too_long}")
+    return text, entities
