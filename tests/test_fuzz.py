@@ -81,56 +81,76 @@ class Fuzzer:
                 for b in row if "callback_data" in b]
 
     def update(self) -> dict:
+        """One update of a kind drawn by weight (the thresholds are cumulative shares)."""
+        user = self.rng.choice(PRIVATE_USERS)
+        roll = self.rng.random()
+        for bound, make in ((0.40, self.tap), (0.55, self.typed), (0.65, self.command),
+                            (0.75, self.forged_tap), (0.80, self.edit), (0.85, self.media),
+                            (0.93, self.group)):
+            if roll < bound:
+                return make(user)
+        return self.damaged(self.api.message_update(self.rng.choice(self.texts) or "x",
+                                                    chat_id=user, user_id=user), user)
+
+    def tap(self, user: int) -> dict:
+        """A real button: mostly on the newest message, sometimes on an old one."""
         rng, api = self.rng, self.api
-        user = rng.choice(PRIVATE_USERS)
-        roll = rng.random()
-        if roll < 0.40:  # tap a real button: mostly the newest message, sometimes an old one
-            buttons = self.buttons(user)
-            if buttons:
-                newest = [b for b in buttons if b[0]["message_id"] == buttons[-1][0]["message_id"]]
-                message, data = rng.choice(newest if rng.random() < 0.8 else buttons)
-                return api.callback_update(message, data, user_id=user)
-            return api.message_update("/start", chat_id=user, user_id=user)
-        if roll < 0.55:
-            return api.message_update(rng.choice(self.texts), chat_id=user, user_id=user)
-        if roll < 0.65:
-            command = rng.choice(COMMANDS)
-            if rng.random() < 0.3:
-                command += " " + rng.choice(self.texts)[:200]
-            return api.message_update(command, chat_id=user, user_id=user)
-        if roll < 0.75:  # forged or mutated callback data, on a real message when there is one
-            buttons = self.buttons(user)
-            if not buttons:
-                return api.message_update("/menu", chat_id=user, user_id=user)
-            message, data = rng.choice(buttons)
-            if rng.random() < 0.5:
-                data = rng.choice(self.junk)[:64]
-            else:
-                position = rng.randrange(len(data))
-                data = data[:position] + rng.choice("0az|_9-") + data[position + 1:]
+        buttons = self.buttons(user)
+        if buttons:
+            newest = [b for b in buttons if b[0]["message_id"] == buttons[-1][0]["message_id"]]
+            message, data = rng.choice(newest if rng.random() < 0.8 else buttons)
             return api.callback_update(message, data, user_id=user)
-        if roll < 0.80:
-            return api.edited_message_update(rng.choice(self.texts) or ".", chat_id=user,
-                                             user_id=user)
-        if roll < 0.85:
-            kind = rng.choice(("photo", "document", "sticker"))
-            if kind == "photo":
-                return api.photo_update(chat_id=user, user_id=user,
-                                        caption=rng.choice(self.texts)[:1024] or None)
-            if kind == "document":
-                return api.document_update("notes.txt", b"hello", chat_id=user, user_id=user)
-            return api.sticker_update(chat_id=user, user_id=user)
-        if roll < 0.93:  # groups: commands, text, and forged taps
-            chat_id, chat_type = rng.choice(GROUPS)
-            text = rng.choice(COMMANDS + self.texts) or "hi"
-            update = api.message_update(text, chat_id=chat_id, user_id=user, chat_type=chat_type)
-            if rng.random() < 0.3 and self.buttons(chat_id):
-                message, _data = rng.choice(self.buttons(chat_id))
-                return api.callback_update(message, rng.choice(self.junk)[:64] or "x",
-                                           user_id=user)
-            return update
-        return self.damaged(api.message_update(rng.choice(self.texts) or "x", chat_id=user,
-                                               user_id=user), user)
+        return api.message_update("/start", chat_id=user, user_id=user)
+
+    def typed(self, user: int) -> dict:
+        return self.api.message_update(self.rng.choice(self.texts), chat_id=user, user_id=user)
+
+    def command(self, user: int) -> dict:
+        """A command, sometimes with text after it."""
+        command = self.rng.choice(COMMANDS)
+        if self.rng.random() < 0.3:
+            command += " " + self.rng.choice(self.texts)[:200]
+        return self.api.message_update(command, chat_id=user, user_id=user)
+
+    def forged_tap(self, user: int) -> dict:
+        """Forged or mutated callback data, on a real message when there is one."""
+        rng, api = self.rng, self.api
+        buttons = self.buttons(user)
+        if not buttons:
+            return api.message_update("/menu", chat_id=user, user_id=user)
+        message, data = rng.choice(buttons)
+        if rng.random() < 0.5:
+            data = rng.choice(self.junk)[:64]
+        else:
+            position = rng.randrange(len(data))
+            data = data[:position] + rng.choice("0az|_9-") + data[position + 1:]
+        return api.callback_update(message, data, user_id=user)
+
+    def edit(self, user: int) -> dict:
+        return self.api.edited_message_update(self.rng.choice(self.texts) or ".", chat_id=user,
+                                              user_id=user)
+
+    def media(self, user: int) -> dict:
+        """A photo, a document or a sticker."""
+        rng, api = self.rng, self.api
+        kind = rng.choice(("photo", "document", "sticker"))
+        if kind == "photo":
+            return api.photo_update(chat_id=user, user_id=user,
+                                    caption=rng.choice(self.texts)[:1024] or None)
+        if kind == "document":
+            return api.document_update("notes.txt", b"hello", chat_id=user, user_id=user)
+        return api.sticker_update(chat_id=user, user_id=user)
+
+    def group(self, user: int) -> dict:
+        """Groups: commands, text, and forged taps."""
+        rng, api = self.rng, self.api
+        chat_id, chat_type = rng.choice(GROUPS)
+        text = rng.choice(COMMANDS + self.texts) or "hi"
+        update = api.message_update(text, chat_id=chat_id, user_id=user, chat_type=chat_type)
+        if rng.random() < 0.3 and self.buttons(chat_id):
+            message, _data = rng.choice(self.buttons(chat_id))
+            return api.callback_update(message, rng.choice(self.junk)[:64] or "x", user_id=user)
+        return update
 
     def damaged(self, update: dict, user: int) -> dict:
         """An update with fields missing or an unusual chat, as Telegram may send (a copy: the
