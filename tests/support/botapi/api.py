@@ -37,6 +37,8 @@ class FakeBotApi(
 
     ``handle(method, params, files)`` returns ``(http_status, envelope)``.  Params are typed
     values (transports decode the wire format first).  All public methods are thread-safe.
+    Each mixin serves one concern and works on the state ``__init__`` sets up here, under
+    ``_lock``.
     """
 
     def __init__(
@@ -114,6 +116,8 @@ class FakeBotApi(
         self._canonical = {name.lower(): name for name in self._methods}
         self._canonical["getupdates"] = "getUpdates"
 
+    # -- dispatch ---------------------------------------------------------------------------
+
     def check_token(self, token: str) -> bool:
         """Whether the token in a request URL is this bot's."""
         return token == self.token
@@ -182,6 +186,8 @@ class FakeBotApi(
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
+
+    # -- recorded calls ---------------------------------------------------------------------
 
     def calls_of(self, method: str) -> list[Call]:
         """Recorded calls of one method (faulted ones included; check ``Call.ok``)."""
