@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
-from bot.reload import load_content
+from bot.content import load_content
 from bot.settings import Settings
 from bot.store import SessionStore
 from dialogues.engine import Engine

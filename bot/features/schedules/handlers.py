@@ -17,28 +17,26 @@ from telegram import ChatMember, ForceReply, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
     CallbackContext,
-    CallbackQueryHandler,
-    ChatMemberHandler,
-    CommandHandler,
     ContextTypes,
     JobQueue,
-    MessageHandler,
     filters,
 )
 
 from bot import render
+from bot.features.schedules.delivery import Clock, Delivery, utc_now
+from bot.features.schedules.store import ScheduleStore
 from bot.logsafe import who
-from bot.schedule_delivery import Clock, Delivery, utc_now
-from bot.schedule_model import ACTIVE, PAUSED, Schedule
-from bot.schedule_setup import (
+from bot.store import SessionStore
+from dialogues import outputs
+from dialogues.model import Library
+from dialogues.schedules.model import ACTIVE, PAUSED, Schedule
+from dialogues.schedules.setup import (
     ADD,
     CHANGE,
     DELETE,
     MANAGE_OPS,
-    PATTERN,
     PAUSE,
     RESUME,
     Draft,
@@ -47,24 +45,33 @@ from bot.schedule_setup import (
     decode,
     find_zone,
 )
-from bot.schedule_store import ScheduleStore
-from bot.store import DataKind, SessionStore
-from dialogues import outputs
-from dialogues.model import Library
 
 log = logging.getLogger(__name__)
 
-HANDLER_GROUP = -1
 MAX_PER_CHAT = 10
 CHANGERS = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
 GONE = (ChatMember.LEFT, ChatMember.BANNED)
+
+
+def setup_flow(library: Library, locale: str) -> SetupFlow:
+    """The setup's views and steps in one locale's wording."""
+    lang = library.locale(locale)
+    return SetupFlow(lang.ui, lang.prompt_sets)
+
+
+def describe_private(schedules: ScheduleStore, library: Library, user_id: int,
+                     locale: str) -> list[str]:
+    """For /mydata: the schedules of this person's private chat, in plain words."""
+    flow = setup_flow(library, locale)
+    return [flow.ui["mydata_schedule"].format(title=flow.title(s.prompt_set), when=flow.when(s.timing))
+            for s in schedules.for_chat(user_id)]
 
 
 def job_name(schedule_id: int) -> str:
     return f"schedule:{schedule_id}"
 
 
-class _AwaitingZone(filters.MessageFilter):
+class AwaitingZone(filters.MessageFilter):
     """Text that answers "type the zone's name": a reply to the bot's question, or, in a private
     chat, a known zone name typed without replying. Anything else stays with the coach, so a
     setup left half-way never swallows the answers of a dialogue."""
@@ -93,14 +100,6 @@ class ScheduleFeature:
         self.locale = locale
         self.schedules = ScheduleStore(store)
         self.delivery = Delivery(self.schedules, library, grace, clock)
-        store.register(DataKind("schedules", self.schedules.forget_private, self.describe_private))
-
-    def describe_private(self, user_id: int, locale: str) -> list[str]:
-        """For /mydata: the schedules of this person's private chat, in plain words."""
-        flow = self.flow(locale)
-        return [flow.ui["mydata_schedule"].format(title=flow.title(s.prompt_set),
-                                                  when=flow.when(s.timing))
-                for s in self.schedules.for_chat(user_id)]
 
     def use_library(self, library: Library) -> None:
         """Reloaded content: new prompts and wording from the next setup step or delivery on."""
@@ -111,8 +110,7 @@ class ScheduleFeature:
         return self.delivery.clock()
 
     def flow(self, locale: str | None = None) -> SetupFlow:
-        lang = self.library.locale(locale or self.locale)
-        return SetupFlow(lang.ui, lang.prompt_sets)
+        return setup_flow(self.library, locale or self.locale)
 
     # --- who may change schedules -----------------------------------------------------------
 
@@ -353,27 +351,3 @@ class ScheduleFeature:
                 plan.append((schedule.id, due, False))
         log.info("schedules: %d job(s) planned at start-up", len(plan))
         return plan
-
-
-def install(application: Application, library: Library, store: SessionStore,  # type: ignore[type-arg]
-            grace: timedelta, locale: str = "en") -> ScheduleFeature:
-    """Register the /schedule handlers and chain job rebuilding into `post_init`."""
-    feature = ScheduleFeature(library, store, grace, locale)
-    previous = application.post_init
-
-    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
-        if previous is not None:
-            await previous(app)
-        if app.job_queue is not None:
-            feature.rebuild(app.job_queue)
-
-    application.post_init = post_init
-    add = application.add_handler
-    add(CommandHandler("schedule", feature.show), HANDLER_GROUP)
-    add(CallbackQueryHandler(feature.tap, pattern=PATTERN), HANDLER_GROUP)
-    add(MessageHandler(filters.TEXT & ~filters.COMMAND & _AwaitingZone(feature.schedules),
-                       feature.zone_typed), HANDLER_GROUP)
-    add(MessageHandler(filters.StatusUpdate.MIGRATE, feature.migrated), HANDLER_GROUP)
-    add(ChatMemberHandler(feature.membership, ChatMemberHandler.MY_CHAT_MEMBER), HANDLER_GROUP)
-    application.bot_data["schedules"] = feature
-    return feature
