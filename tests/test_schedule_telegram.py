@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
-from bot.features.schedules.handlers import ScheduleFeature, job_name
+from bot.features.schedules.handlers import ScheduleFeature
+from bot.features.schedules.jobs import job_name
 from bot.features.schedules.store import SENT
 from bot.settings import Settings
 from bot.store import SessionStore

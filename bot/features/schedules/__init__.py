@@ -35,7 +35,7 @@ def install(application: Application, coach: Coach) -> None:  # type: ignore[typ
 
     async def rebuild(app: Application) -> None:  # type: ignore[type-arg]
         if app.job_queue is not None:
-            feature.rebuild(app.job_queue)
+            feature.jobs.rebuild(app.job_queue)
 
     coach.on_start.append(rebuild)
     coach.on_new_content.append(feature.use_library)
