@@ -378,7 +378,7 @@ def _html_open(text: str, i: int, out: _Out, stack: list[_Open]) -> int:
     while j < n and not text[j].isspace() and text[j] != ">":
         j += 1
     if j >= n:
-        raise _ParseError(f"Unclosed start tag at byte offset {_byte_offset(text, i)}")
+        raise _unclosed(text, i)
     tag = text[i + 1 : j].lower()
     if tag not in _HTML_TYPES:
         raise _ParseError(f'Unsupported start tag "{tag}" at byte offset {_byte_offset(text, i)}')
@@ -394,16 +394,8 @@ def _html_open(text: str, i: int, out: _Out, stack: list[_Open]) -> int:
 def _html_attrs(text: str, j: int, tag: str, tag_pos: int) -> tuple[dict[str, str], int]:
     """Parse ``name="value"`` pairs up to the closing ``>``; returns (attrs, index of ``>``)."""
     attrs: dict[str, str] = {}
-    n = len(text)
-
-    def unclosed() -> _ParseError:
-        return _ParseError(f"Unclosed start tag at byte offset {_byte_offset(text, tag_pos)}")
-
     while True:
-        while j < n and text[j].isspace():
-            j += 1
-        if j >= n:
-            raise unclosed()
+        j = _html_skip_space(text, j, tag_pos)
         if text[j] == ">":
             return attrs, j
         name_end = _HTML_ATTR_NAME.match(text, j).end()  # type: ignore[union-attr]
@@ -413,30 +405,39 @@ def _html_attrs(text: str, j: int, tag: str, tag_pos: int) -> tuple[dict[str, st
                 f'Empty attribute name in the tag "{tag}" at byte offset '
                 f"{_byte_offset(text, tag_pos)}"
             )
-        j = name_end
-        while j < n and text[j].isspace():
-            j += 1
-        if j >= n:
-            raise unclosed()
+        j = _html_skip_space(text, name_end, tag_pos)
         if text[j] != "=":
             attrs[name] = ""
             continue
-        j += 1
-        while j < n and text[j].isspace():
-            j += 1
-        if j >= n:
-            raise unclosed()
-        if text[j] in "\"'":
-            end = text.find(text[j], j + 1)
-            if end < 0:
-                raise unclosed()
-            raw, j = text[j + 1 : end], end + 1
-        else:
-            end = j
-            while end < n and not text[end].isspace() and text[end] != ">":
-                end += 1
-            raw, j = text[j:end], end
+        raw, j = _html_attr_value(text, _html_skip_space(text, j + 1, tag_pos), tag_pos)
         attrs[name] = _html_unescape(raw)
+
+
+def _unclosed(text: str, tag_pos: int) -> _ParseError:
+    return _ParseError(f"Unclosed start tag at byte offset {_byte_offset(text, tag_pos)}")
+
+
+def _html_skip_space(text: str, j: int, tag_pos: int) -> int:
+    """The index of the next character that is not a space; the text ending first leaves the
+    tag unclosed."""
+    while j < len(text) and text[j].isspace():
+        j += 1
+    if j >= len(text):
+        raise _unclosed(text, tag_pos)
+    return j
+
+
+def _html_attr_value(text: str, j: int, tag_pos: int) -> tuple[str, int]:
+    """A quoted or bare attribute value starting at `j`: (raw value, index just after it)."""
+    if text[j] in "\"'":
+        end = text.find(text[j], j + 1)
+        if end < 0:
+            raise _unclosed(text, tag_pos)
+        return text[j + 1 : end], end + 1
+    end = j
+    while end < len(text) and not text[end].isspace() and text[end] != ">":
+        end += 1
+    return text[j:end], end
 
 
 def _html_close(
@@ -518,6 +519,15 @@ def _reserved(char: str) -> _ParseError:
     )
 
 
+def _mdv2_escape(text: str, i: int, out: _Out) -> int:
+    """A backslash at `i`: it escapes the next ASCII character, else it stands for itself."""
+    if i + 1 < len(text) and 0 < ord(text[i + 1]) <= 126:
+        out.add(text[i + 1])
+        return i + 2
+    out.add(text[i])
+    return i + 1
+
+
 def parse_markdown_v2(text: str) -> tuple[str, list[Json]]:
     """Render ``parse_mode=MarkdownV2`` into plain text and entities, or raise like Telegram."""
     out, stack, entities = _Out(), list[_Open](), list[Json]()
@@ -532,12 +542,8 @@ def parse_markdown_v2(text: str) -> tuple[str, list[Json]]:
         out.add(text[i : special.start()])
         i = special.start()
         char = text[i]
-        if char == "\\" and i + 1 < n and 0 < ord(text[i + 1]) <= 126:
-            out.add(text[i + 1])
-            i += 2
-        elif char == "\\":
-            out.add(char)
-            i += 1
+        if char == "\\":
+            i = _mdv2_escape(text, i, out)
         elif char == "\n":
             _mdv2_newline(text, i, out, quote, entities)
             i += 1
