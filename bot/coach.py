@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from typing import Any
 
 from telegram import BotCommand, Update, User
@@ -16,7 +15,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot import render
 from bot.logsafe import who
-from bot.ports import ContentHook, EventHook, StartHook
+from bot.ports import ContentHook, EventHook, LocaleChoice, StartHook
 from bot.settings import Settings
 from bot.store import SessionStore
 from dialogues import callbacks
@@ -53,7 +52,7 @@ class CoachBot:
         self.on_start: list[StartHook] = []
         self.after_event: list[EventHook] = []
         self.on_new_content: list[ContentHook] = []
-        self.chosen_locale: Callable[[int], str | None] = _no_choice
+        self.chosen_locale: LocaleChoice = _no_choice
 
     @property
     def locale(self) -> str:

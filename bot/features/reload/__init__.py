@@ -10,7 +10,7 @@ from bot.ports import Coach, Feature, no_data
 
 
 def install(application: Application, coach: Coach) -> None:  # type: ignore[type-arg]
-    reloader = Reloader(coach, coach.settings)
+    reloader = Reloader(coach)
     application.bot_data["reloader"] = reloader
     application.add_handler(CommandHandler("reload", reloader.command,
                                            filters=filters.ChatType.PRIVATE))

@@ -19,7 +19,6 @@ from bot import render
 from bot.content import load_content
 from bot.logsafe import who
 from bot.ports import Coach
-from bot.settings import Settings
 from dialogues.engine import Engine
 from dialogues.outputs import Message
 from dialogues.problems import Problems
@@ -31,9 +30,9 @@ SHOWN_PROBLEMS = 30  # enough to start fixing; the full list is one `coachbot ch
 class Reloader:
     """Swaps the coach's engine for one built from the content as it is on disk now."""
 
-    def __init__(self, coach: Coach, settings: Settings) -> None:
+    def __init__(self, coach: Coach) -> None:
         self.coach = coach
-        self.settings = settings
+        self.settings = coach.settings
         self._one_at_a_time = threading.Lock()  # /reload and SIGHUP may overlap
 
     def reload(self) -> tuple[bool, Problems]:
