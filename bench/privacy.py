@@ -23,10 +23,10 @@ from cryptography.fernet import Fernet
 from telegram.ext import Application
 
 from bench.throughput import CONTENT, TOKEN, build_updates, run, scripted_actions
+from bot.app import build_application
 from bot.crypto import Sealer
 from bot.settings import Settings
 from bot.store import SessionStore
-from bot.telegram_app import build_application
 from dialogues import privacy
 from dialogues.engine import Engine
 from dialogues.events import Action, Press, StartDialogue, TextInput

@@ -23,13 +23,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.schedule_model import Timing
-from bot.schedules import ScheduleFeature
+from bot.app import build_application
 from bot.settings import Settings
 from bot.store import SessionStore
-from bot.telegram_app import build_application
 from dialogues.engine import Engine
 from dialogues.loader import load_library
+from dialogues.schedules.model import Timing
 from tests.support import TOKEN, BotApiServer, FakeBotApi, FaultPolicy
 
 TELEGRAM_LIMIT = 30.0  # messages per second, overall
@@ -66,12 +65,12 @@ async def deliver_all(chats: int, fault_rate: float, engine: Engine, lead: float
         due = (datetime.now(UTC) + timedelta(seconds=lead + 60)).replace(second=0, microsecond=0)
         due_clock = time.monotonic() + (due - datetime.now(UTC)).total_seconds()  # Call.time's clock
         timing = Timing(frozenset({due.weekday()}), due.time(), "UTC")
-        feature = ScheduleFeature(engine.library, store, settings.schedule_grace)
+        application = build_application(settings, engine, store)  # AIORateLimiter included
+        schedules = application.bot_data["schedules"].schedules
         created = due - timedelta(minutes=1)
         with store.transaction():
             for index in range(chats):
-                feature.schedules.add(FIRST_CHAT - index, "en", "weekly", timing, created)
-        application = build_application(settings, engine, store)  # AIORateLimiter included
+                schedules.add(FIRST_CHAT - index, "en", "weekly", timing, created)
         await application.initialize()
         await application.post_init(application)  # rebuild the jobs from the rows
         await application.start()

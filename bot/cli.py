@@ -13,9 +13,9 @@ from urllib.parse import urlparse
 from telegram.error import InvalidToken, NetworkError
 
 from bot import logsafe
+from bot.content import load_content
 from bot.crypto import Sealer
-from bot.guidance import read_feedback
-from bot.reload import load_content
+from bot.features.guidance.store import read_feedback
 from bot.settings import Settings
 from dialogues import graph
 from dialogues.checks import run_checks
@@ -129,8 +129,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         return cmd_chat(argparse.Namespace(dialogue=None, locale=None, show_ids=False), settings)
     from telegram import Update
 
+    from bot.app import build_application
     from bot.store import SessionStore
-    from bot.telegram_app import build_application
 
     logsafe.configure()
     store = SessionStore(settings.database,

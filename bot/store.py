@@ -2,9 +2,10 @@
 
 WAL mode with one writer: a process killed between two messages (even mid-write) leaves a
 consistent database, and the next update continues where the person was. The schema is
-versioned by a small migration table. We keep only what the feature needs: the session of a
-dialogue in progress, and the last update id seen per chat (so an update Telegram delivers
-again after a crash is recognised and not applied twice).
+versioned by named migrations (`Migration`): the store's own, and each feature's beside its
+SQL. We keep only what is needed: the session of a dialogue in progress, and the last update
+id seen per chat (so an update Telegram delivers again after a crash is recognised and not
+applied twice).
 
 Privacy rules enforced here (SECURITY.md states them for people): a finished dialogue's answers
 are unreadable after a grace window and deleted by `purge`; answers a person chose to keep live
@@ -19,7 +20,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,10 +31,20 @@ from dialogues.session import InvalidSession, Session
 
 log = logging.getLogger(__name__)
 
-# Named schema changes, applied once each, in this order. Add new ones at the end; never edit
-# one that has shipped (a database that already ran it would not see the change).
-MIGRATIONS: tuple[tuple[str, str], ...] = (
-    ("sessions", """
+@dataclass(frozen=True)
+class Migration:
+    """A named schema change, applied once per database: the name is what a database records
+    as done, so a shipped migration is never renamed or edited (a database that already ran it
+    would not see the change). Each feature declares its own beside the SQL that uses them."""
+
+    name: str
+    sql: str
+
+
+# The store's own tables: chat sessions, then finished answers and kept answers (the privacy
+# rules below). Features bring theirs (bot/features/*/store.py); all run in the declared order.
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("sessions", """
         CREATE TABLE sessions (
             chat_id INTEGER PRIMARY KEY,
             user_id INTEGER NOT NULL,
@@ -43,52 +54,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         CREATE INDEX sessions_user ON sessions(user_id);
     """),
-    # Quick guidance: votes keep only the card and the vote; unanswered questions only a count.
-    ("guidance_feedback", """
-        CREATE TABLE guidance_feedback (
-            id INTEGER PRIMARY KEY,
-            card_id TEXT NOT NULL,
-            helpful INTEGER NOT NULL CHECK (helpful IN (0, 1))
-        );
-        CREATE TABLE guidance_counters (
-            name TEXT PRIMARY KEY,
-            count INTEGER NOT NULL
-        );
-    """),
-    ("user_language", """
-        CREATE TABLE user_language (user_id INTEGER PRIMARY KEY, locale TEXT NOT NULL)
-    """),
-    # Scheduled reflection prompts (bot/schedule_store.py): schedules, claimed runs, setup drafts.
-    ("schedules", """
-        CREATE TABLE schedules (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            chat_id INTEGER NOT NULL,
-            locale TEXT NOT NULL,
-            prompt_set TEXT NOT NULL,
-            weekdays TEXT NOT NULL,
-            monthly INTEGER NOT NULL DEFAULT 0,
-            at_time TEXT NOT NULL,
-            zone TEXT NOT NULL,
-            status TEXT NOT NULL DEFAULT 'active',
-            seen TEXT NOT NULL DEFAULT '[]',
-            since INTEGER NOT NULL
-        );
-        CREATE INDEX schedules_chat ON schedules(chat_id);
-        CREATE TABLE schedule_runs (
-            schedule_id INTEGER NOT NULL,
-            due_at INTEGER NOT NULL,
-            prompt_id TEXT,
-            state TEXT NOT NULL,
-            updated_at INTEGER NOT NULL,
-            PRIMARY KEY (schedule_id, due_at)
-        );
-        CREATE TABLE schedule_drafts (
-            chat_id INTEGER PRIMARY KEY,
-            data TEXT NOT NULL,
-            updated_at INTEGER NOT NULL
-        )
-    """),
-    ("privacy", """
+    Migration("privacy", """
         ALTER TABLE sessions ADD COLUMN finished INTEGER NOT NULL DEFAULT 0;
         CREATE TABLE kept_answers (
             id INTEGER PRIMARY KEY,
@@ -111,7 +77,8 @@ class DataKind:
 
     `key` names its wording (ui.yaml: ``data_<key>``); `forget(user_id)` deletes the person's
     rows and returns how many; `describe(user_id, locale)` says in plain words of that
-    language what is held (no lines: nothing). Features register theirs with `SessionStore.register`.
+    language what is held (no lines: nothing). Features declare theirs (`Feature.data_kinds`);
+    the application registers them with `SessionStore.register`.
     """
 
     key: str
@@ -154,18 +121,23 @@ class SessionStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
-        self._migrate()
-
-    def _migrate(self) -> None:
         self._db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)")
+        self.migrate(MIGRATIONS)
+
+    def migrate(self, migrations: Iterable[Migration]) -> list[str]:
+        """Apply, in order, each migration this database has not run yet (by name), each in
+        its own transaction; returns the names applied now."""
         done = {row[0] for row in self._db.execute("SELECT name FROM schema_migrations")}
-        for name, script in MIGRATIONS:
-            if name in done:
+        applied = []
+        for migration in migrations:
+            if migration.name in done:
                 continue
             with self.transaction() as db:
-                for statement in filter(str.strip, script.split(";")):
+                for statement in filter(str.strip, migration.sql.split(";")):
                     db.execute(statement)
-                db.execute("INSERT INTO schema_migrations (name) VALUES (?)", (name,))
+                db.execute("INSERT INTO schema_migrations (name) VALUES (?)", (migration.name,))
+            applied.append(migration.name)
+        return applied
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

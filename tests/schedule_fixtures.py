@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from telegram import Bot
 
-from bot.schedule_delivery import Delivery
-from bot.schedule_model import Timing
-from bot.schedule_store import ScheduleStore
+from bot.features.schedules.delivery import Delivery
+from bot.features.schedules.store import MIGRATIONS, ScheduleStore
 from bot.store import SessionStore
 from dialogues.model import Library
+from dialogues.schedules.model import Timing
 from tests.support import TOKEN, FakeBotApi, RecordingRequest
 
 # Monday 30 November 2026, 9:00 in New York (EST, UTC-5).
@@ -55,9 +55,16 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "coach.sqlite3"
 
 
+def open_schedules(db_path: Path) -> ScheduleStore:
+    """The schedules of the database at `db_path`, opened as the bot opens them (migrated)."""
+    store = SessionStore(db_path)
+    store.migrate(MIGRATIONS)
+    return ScheduleStore(store)
+
+
 @pytest.fixture
 def schedules(db_path: Path) -> ScheduleStore:
-    return ScheduleStore(SessionStore(db_path))
+    return open_schedules(db_path)
 
 
 @pytest.fixture

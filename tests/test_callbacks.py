@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot import language, schedule_setup
+from bot.features.language import handlers as language
 from dialogues import callbacks
 from dialogues.events import Action
+from dialogues.schedules import setup as schedule_setup
 
 
 def test_dialogue_buttons_are_never_schedule_or_language_buttons() -> None:

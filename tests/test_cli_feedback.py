@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.guidance import record
+from bot.features.guidance.store import MIGRATIONS, record
 from bot.store import SessionStore
 from dialogues.outputs import Tally
 
@@ -18,6 +18,7 @@ def test_feedback_lists_votes_per_card_least_helpful_first(
         capsys: pytest.CaptureFixture[str]) -> None:
     database = tmp_path / "coachbot.sqlite3"
     store = SessionStore(database)
+    store.migrate(MIGRATIONS)
     record(store, [Tally("sting_invitation", True), Tally("sting_invitation", True),
                    Tally("narcan", False), Tally("narcan", True), Tally("gone_card", False),
                    Tally(), Tally()])

@@ -14,14 +14,14 @@ from cryptography.fernet import Fernet
 from telegram.ext import Application
 
 from bot import logsafe
+from bot.app import build_application
 from bot.crypto import Sealer
-from bot.language import choose
-from bot.ratelimit import RateLimit
-from bot.schedule_model import Timing
+from bot.features.language.store import choose
+from bot.features.ratelimit.limit import RateLimit
 from bot.settings import Settings
 from bot.store import SessionStore
-from bot.telegram_app import build_application
 from dialogues.engine import Engine
+from dialogues.schedules.model import Timing
 from dialogues.session import Session
 from tests.support.botapi import BotApiServer, FakeBotApi, FaultPolicy
 from tests.support.chat import ChatDriver, running_app

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import signal
@@ -11,9 +12,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from telegram import Update
 from telegram.ext import Application
 
-from bot.reload import load_content
+from bot.content import load_content
 from bot.settings import Settings
 from bot.store import SessionStore
 from dialogues.engine import Engine
@@ -185,3 +187,18 @@ def test_admins_must_be_user_ids() -> None:
     """A typo in COACHBOT_ADMINS stops start-up with an example of the right form."""
     with pytest.raises(ValueError, match="for example 12345,67890"):
         Settings.from_env({"COACHBOT_ADMINS": "4242, alice"})
+
+
+async def test_inline_mode_answers_from_the_reloaded_content(app: Application,
+                                                            content: Path) -> None:
+    """Inline results come from the content live now, not from the content at start-up."""
+    edit(content / "en/guidance/law_enforcement.yaml",
+         "title: Police want our staff at a sting or raid. Should we go?",
+         "title: Police asked us to join a sting or raid. Do we go?")
+    await driver(app).send("/reload")
+    api = app.bot_data["api"]
+    await app.process_update(Update.de_json(api.inline_query_update("police sting raid"), app.bot))
+    (answer,) = [c for c in api.calls_of("answerInlineQuery") if c.ok]
+    results = answer.params["results"]
+    results = json.loads(results) if isinstance(results, str) else results
+    assert results[0]["title"] == "Police asked us to join a sting or raid. Do we go?"

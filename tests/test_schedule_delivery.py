@@ -8,13 +8,19 @@ from datetime import timedelta
 import pytest
 from telegram import Bot
 
-from bot.schedule_delivery import RunOutcome
-from bot.schedule_model import AWAY, PAUSED
-from bot.schedule_store import CLAIMED, SENT, SKIPPED, ScheduleStore
+from bot.features.schedules.delivery import RunOutcome
+from bot.features.schedules.store import CLAIMED, SENT, SKIPPED, ScheduleStore
 from bot.settings import Settings
-from bot.store import SessionStore
 from dialogues.model import Library
-from tests.schedule_fixtures import DUE, MONDAY_9_NEW_YORK, FakeClock, NoSleep, delivery_for
+from dialogues.schedules.model import AWAY, PAUSED
+from tests.schedule_fixtures import (
+    DUE,
+    MONDAY_9_NEW_YORK,
+    FakeClock,
+    NoSleep,
+    delivery_for,
+    open_schedules,
+)
 from tests.support import BOT_USERNAME, FakeBotApi
 
 GROUP = -100200300
@@ -63,7 +69,7 @@ async def test_a_crash_between_send_and_mark_never_sends_twice(
         db_path, library: Library, clock: FakeClock, bot: Bot, api: FakeBotApi,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The run is claimed before sending: after a crash and a restart it is not sent again."""
-    first_process = ScheduleStore(SessionStore(db_path))
+    first_process = open_schedules(db_path)
     schedule = first_process.add(GROUP, "en", "weekly", MONDAY_9_NEW_YORK, clock())
     clock.now = DUE
 
@@ -75,7 +81,7 @@ async def test_a_crash_between_send_and_mark_never_sends_twice(
         await delivery_for(first_process, library, clock).run(bot, schedule.id, DUE)
     assert len(sends(api, GROUP)) == 1
 
-    restarted = ScheduleStore(SessionStore(db_path))
+    restarted = open_schedules(db_path)
     assert restarted.run_state(schedule.id, DUE) == CLAIMED
     outcome = await delivery_for(restarted, library, clock).run(bot, schedule.id, DUE)
     assert outcome is RunOutcome.DUPLICATE

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
-from bot.schedule_model import ACTIVE, PAUSED
-from bot.schedule_store import SENT
-from bot.schedules import ScheduleFeature, job_name
+from bot.features.schedules.handlers import ScheduleFeature
+from bot.features.schedules.jobs import job_name
+from bot.features.schedules.store import SENT
 from bot.settings import Settings
 from bot.store import SessionStore
 from dialogues.engine import Engine
 from dialogues.model import Library
+from dialogues.schedules.model import ACTIVE, PAUSED
 from tests.schedule_fixtures import DUE, FakeClock
 from tests.support import TOKEN, ChatDriver, FakeBotApi, running_app
 from tests.support.coach import coach_app

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.schedule_model import Timing, rotate
+from dialogues.schedules.model import Timing, rotate
 
 MONDAY_9 = dict(weekdays=frozenset({0}), at=time(9, 0))
 NEW_YORK = ZoneInfo("America/New_York")

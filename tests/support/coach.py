@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
+from bot.app import build_application
 from bot.settings import Settings
 from bot.store import SessionStore
-from bot.telegram_app import build_application
 from dialogues.engine import Engine
 from tests.support.botapi import FakeBotApi, RecordingRequest
 

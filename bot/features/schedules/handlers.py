@@ -1,11 +1,10 @@
-"""Scheduled reflection prompts on Telegram: the /schedule setup and the jobs that deliver.
+"""Scheduled reflection prompts on Telegram: the /schedule setup and what follows the chat
+(a group upgraded to a supergroup, the bot removed or back).
 
 Handlers run in their own handler group (-1) and stop further handling of what they answer,
 so the coach's own handlers never see /schedule, its buttons or a typed time zone. In groups,
 every change is checked with getChatMember (or, for an anonymous administrator, by the message
-being sent on behalf of the group itself). Jobs live in PTB's JobQueue but the database is the
-source of truth: each active schedule has one `run_once` job for its next due time, re-armed
-after every run, and all jobs are rebuilt from the rows at start-up.
+being sent on behalf of the group itself). Every change re-arms the schedule's job (`jobs`).
 """
 
 from __future__ import annotations
@@ -16,29 +15,22 @@ from datetime import datetime, timedelta
 from telegram import ChatMember, ForceReply, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import (
-    Application,
-    ApplicationHandlerStop,
-    CallbackContext,
-    CallbackQueryHandler,
-    ChatMemberHandler,
-    CommandHandler,
-    ContextTypes,
-    JobQueue,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
 from bot import render
+from bot.features.schedules.delivery import Clock, Delivery, utc_now
+from bot.features.schedules.jobs import Jobs
+from bot.features.schedules.store import ScheduleStore
 from bot.logsafe import who
-from bot.schedule_delivery import Clock, Delivery, utc_now
-from bot.schedule_model import ACTIVE, PAUSED, Schedule
-from bot.schedule_setup import (
+from bot.store import SessionStore
+from dialogues import outputs
+from dialogues.model import Library
+from dialogues.schedules.model import ACTIVE, PAUSED
+from dialogues.schedules.setup import (
     ADD,
     CHANGE,
     DELETE,
     MANAGE_OPS,
-    PATTERN,
     PAUSE,
     RESUME,
     Draft,
@@ -47,24 +39,29 @@ from bot.schedule_setup import (
     decode,
     find_zone,
 )
-from bot.schedule_store import ScheduleStore
-from bot.store import DataKind, SessionStore
-from dialogues import outputs
-from dialogues.model import Library
 
 log = logging.getLogger(__name__)
 
-HANDLER_GROUP = -1
 MAX_PER_CHAT = 10
 CHANGERS = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
 GONE = (ChatMember.LEFT, ChatMember.BANNED)
 
 
-def job_name(schedule_id: int) -> str:
-    return f"schedule:{schedule_id}"
+def setup_flow(library: Library, locale: str) -> SetupFlow:
+    """The setup's views and steps in one locale's wording."""
+    lang = library.locale(locale)
+    return SetupFlow(lang.ui, lang.prompt_sets)
 
 
-class _AwaitingZone(filters.MessageFilter):
+def describe_private(schedules: ScheduleStore, library: Library, user_id: int,
+                     locale: str) -> list[str]:
+    """For /mydata: the schedules of this person's private chat, in plain words."""
+    flow = setup_flow(library, locale)
+    return [flow.ui["mydata_schedule"].format(title=flow.title(s.prompt_set), when=flow.when(s.timing))
+            for s in schedules.for_chat(user_id)]
+
+
+class AwaitingZone(filters.MessageFilter):
     """Text that answers "type the zone's name": a reply to the bot's question, or, in a private
     chat, a known zone name typed without replying. Anything else stays with the coach, so a
     setup left half-way never swallows the answers of a dialogue."""
@@ -93,14 +90,7 @@ class ScheduleFeature:
         self.locale = locale
         self.schedules = ScheduleStore(store)
         self.delivery = Delivery(self.schedules, library, grace, clock)
-        store.register(DataKind("schedules", self.schedules.forget_private, self.describe_private))
-
-    def describe_private(self, user_id: int, locale: str) -> list[str]:
-        """For /mydata: the schedules of this person's private chat, in plain words."""
-        flow = self.flow(locale)
-        return [flow.ui["mydata_schedule"].format(title=flow.title(s.prompt_set),
-                                                  when=flow.when(s.timing))
-                for s in self.schedules.for_chat(user_id)]
+        self.jobs = Jobs(self.schedules, self.delivery)
 
     def use_library(self, library: Library) -> None:
         """Reloaded content: new prompts and wording from the next setup step or delivery on."""
@@ -108,11 +98,10 @@ class ScheduleFeature:
         self.delivery.library = library
 
     def now(self) -> datetime:
-        return self.delivery.clock()
+        return self.jobs.now()
 
     def flow(self, locale: str | None = None) -> SetupFlow:
-        lang = self.library.locale(locale or self.locale)
-        return SetupFlow(lang.ui, lang.prompt_sets)
+        return setup_flow(self.library, locale or self.locale)
 
     # --- who may change schedules -----------------------------------------------------------
 
@@ -222,12 +211,12 @@ class ScheduleFeature:
         if change.new_chat_member.status in GONE:
             paused = self.schedules.pause_chat(chat_id, self.now())
             for schedule_id in paused:
-                self.unarm(context.job_queue, schedule_id)
+                self.jobs.unarm(context.job_queue, schedule_id)
             log.info("chat=%s removed or blocked the bot: paused %s", who(chat_id), paused)
         elif change.old_chat_member.status in GONE:
             resumed = self.schedules.resume_chat(chat_id, self.now())
             for schedule_id in resumed:
-                self._rearm(context.job_queue, schedule_id)
+                self.jobs.rearm(context.job_queue, schedule_id)
             log.info("chat=%s has the bot back: resumed %s", who(chat_id), resumed)
             first = self.schedules.get(resumed[0]) if resumed else None
             if first is not None:  # in the language the schedule was set up in
@@ -262,7 +251,7 @@ class ScheduleFeature:
             text = ui["schedule_deleted"].format(title=title)
         else:
             return flow.stale(None)
-        self._rearm(context.job_queue, schedule.id)
+        self.jobs.rearm(context.job_queue, schedule.id)
         overview = flow.overview(self.schedules.for_chat(chat_id), True, now)
         return Outcome(None, [outputs.EditMessage(overview), outputs.Message(text)])
 
@@ -290,90 +279,7 @@ class ScheduleFeature:
             schedule_id = self.schedules.add(chat_id, self.locale, draft.prompt_set, draft.timing,
                                              now).id
             key = "schedule_saved"
-        self._rearm(context.job_queue, schedule_id)
+        self.jobs.rearm(context.job_queue, schedule_id)
         text = flow.ui[key].format(title=flow.title(draft.prompt_set), when=flow.when(draft.timing))
         text = f"{text}\n{flow.next_line(draft.timing, now)}"
         return Outcome(None, [outputs.EditMessage(outputs.Message(text))])
-
-    # --- jobs -------------------------------------------------------------------------------
-
-    def unarm(self, job_queue: JobQueue | None, schedule_id: int) -> None:
-        if job_queue is None:
-            return
-        for job in job_queue.get_jobs_by_name(job_name(schedule_id)):
-            job.schedule_removal()
-
-    def _rearm(self, job_queue: JobQueue | None, schedule_id: int) -> None:
-        self.unarm(job_queue, schedule_id)
-        schedule = self.schedules.get(schedule_id)
-        if schedule is not None:
-            self.arm(job_queue, schedule)
-
-    def arm(self, job_queue: JobQueue | None, schedule: Schedule,
-            after: datetime | None = None) -> datetime | None:
-        """One job for the schedule's next due time (none while it is paused)."""
-        now = self.now()
-        due = schedule.timing.next_due(max(after or now, now))
-        if job_queue is None or not schedule.active or due is None:
-            return None
-        self._plan(job_queue, schedule.id, due, when=due)
-        return due
-
-    def _plan(self, job_queue: JobQueue, schedule_id: int, due: datetime,
-              when: datetime | float) -> None:
-        grace = int(self.delivery.grace.total_seconds()) or 1
-        job_queue.run_once(self._fire, when=when, data=(schedule_id, due),
-                           name=job_name(schedule_id), job_kwargs={"misfire_grace_time": grace})
-
-    async def _fire(self, context: CallbackContext) -> None:  # type: ignore[type-arg]
-        """Deliver one due run, then plan the next from the database."""
-        assert context.job is not None
-        schedule_id, due = context.job.data  # type: ignore[misc]
-        await self.delivery.run(context.bot, schedule_id, due)
-        schedule = self.schedules.get(schedule_id)
-        if schedule is not None and context.job_queue is not None:
-            self.arm(context.job_queue, schedule, after=due)
-
-    def rebuild(self, job_queue: JobQueue) -> list[tuple[int, datetime, bool]]:
-        """Plan every active schedule from the database (at start-up): a run missed while the
-        bot was down is delivered now (or skipped with a log line beyond the grace window);
-        others wait for their next due time. Returns (schedule id, due, caught up) per job."""
-        plan: list[tuple[int, datetime, bool]] = []
-        now = self.now()
-        for schedule in self.schedules.active():
-            self.unarm(job_queue, schedule.id)
-            missed = schedule.timing.last_due(now)
-            if missed is not None and missed >= schedule.since \
-                    and self.schedules.run_state(schedule.id, missed) is None:
-                self._plan(job_queue, schedule.id, missed, when=0)
-                plan.append((schedule.id, missed, True))
-                continue
-            due = self.arm(job_queue, schedule)
-            if due is not None:
-                plan.append((schedule.id, due, False))
-        log.info("schedules: %d job(s) planned at start-up", len(plan))
-        return plan
-
-
-def install(application: Application, library: Library, store: SessionStore,  # type: ignore[type-arg]
-            grace: timedelta, locale: str = "en") -> ScheduleFeature:
-    """Register the /schedule handlers and chain job rebuilding into `post_init`."""
-    feature = ScheduleFeature(library, store, grace, locale)
-    previous = application.post_init
-
-    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
-        if previous is not None:
-            await previous(app)
-        if app.job_queue is not None:
-            feature.rebuild(app.job_queue)
-
-    application.post_init = post_init
-    add = application.add_handler
-    add(CommandHandler("schedule", feature.show), HANDLER_GROUP)
-    add(CallbackQueryHandler(feature.tap, pattern=PATTERN), HANDLER_GROUP)
-    add(MessageHandler(filters.TEXT & ~filters.COMMAND & _AwaitingZone(feature.schedules),
-                       feature.zone_typed), HANDLER_GROUP)
-    add(MessageHandler(filters.StatusUpdate.MIGRATE, feature.migrated), HANDLER_GROUP)
-    add(ChatMemberHandler(feature.membership, ChatMemberHandler.MY_CHAT_MEMBER), HANDLER_GROUP)
-    application.bot_data["schedules"] = feature
-    return feature

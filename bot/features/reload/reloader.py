@@ -11,43 +11,28 @@ import asyncio
 import logging
 import signal
 import threading
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import render
+from bot.content import load_content
 from bot.logsafe import who
-from bot.settings import Settings
-from dialogues.checks.review import approved_only
+from bot.ports import Coach
 from dialogues.engine import Engine
-from dialogues.loader import check_library
-from dialogues.model import Library
 from dialogues.outputs import Message
 from dialogues.problems import Problems
-
-if TYPE_CHECKING:  # the coach imports this module to register its handlers
-    from bot.telegram_app import CoachBot
 
 log = logging.getLogger(__name__)
 SHOWN_PROBLEMS = 30  # enough to start fixing; the full list is one `coachbot check` away
 
 
-def load_content(content: Path, require_approved: bool) -> tuple[Library | None, Problems]:
-    """The checked library, limited to approved files when production demands it."""
-    library, problems = check_library(content)
-    if library is not None and require_approved:
-        library = approved_only(library, content, problems)
-    return library, problems
-
-
 class Reloader:
     """Swaps the coach's engine for one built from the content as it is on disk now."""
 
-    def __init__(self, coach: CoachBot, settings: Settings) -> None:
+    def __init__(self, coach: Coach) -> None:
         self.coach = coach
-        self.settings = settings
+        self.settings = coach.settings
         self._one_at_a_time = threading.Lock()  # /reload and SIGHUP may overlap
 
     def reload(self) -> tuple[bool, Problems]:

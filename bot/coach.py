@@ -1,36 +1,21 @@
-"""The Telegram front end: one small async callback per user action, all registered in
-`build_application`. Callbacks translate updates into engine events; `CoachBot.run` loads the
-chat's session, applies the event, stores the new session *before* replying, then renders.
+"""The Telegram coach: the core callbacks (start, menu, help, back, cancel, typed text,
+buttons, errors) and `CoachBot.run`, which every event goes through: load the chat's session,
+apply the event, store the new session *before* replying, run the features' after-event
+hooks, then render. Features see the coach only as `bot.ports.Coach`.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from typing import Any
 
 from telegram import BotCommand, Update, User
-from telegram.ext import (
-    Application,
-    ApplicationBuilder,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    InlineQueryHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
+from telegram.ext import Application, ContextTypes
 
-from bot import guidance, render, schedules
-from bot.concurrency import PerChatUpdateProcessor
-from bot.language import CALLBACK, LanguageChoice, chosen_locale, register_language_data
+from bot import render
 from bot.logsafe import who
-from bot.privacy import PrivacyDesk, purge_interval
-from bot.ratelimit import RateLimit
-from bot.reload import Reloader
-from bot.resilience import PatientRateLimiter
+from bot.ports import ContentHook, EventHook, LocaleChoice, StartHook
 from bot.settings import Settings
 from bot.store import SessionStore
 from dialogues import callbacks
@@ -46,36 +31,44 @@ from dialogues.events import (
     StartDialogue,
     TextInput,
 )
-from dialogues.model import Library
 from dialogues.outputs import Button, Message, Notice
 
 log = logging.getLogger(__name__)
 
-# Handler groups run in order, one handler each: the rate limit sees every update first (group
-# -2), then /schedule's handlers (group -1, bot/schedules.py), then everything else (group 0).
-RATE_LIMIT_GROUP = -2
 COMMANDS = ("start", "menu", "help", "ask", "back", "cancel", "schedule", "language", "privacy",
             "mydata", "forget")
-PRIVATE = filters.ChatType.PRIVATE
 # Telegram never sends longer messages; we cap anyway so hostile input costs nothing.
 MAX_INPUT = 10_000
 
 
 class CoachBot:
-    """Holds the engine and the store; every handler goes through `run`."""
+    """Holds the engine, the store and the features' hooks (see `bot.ports.Coach`); every
+    event goes through `run`."""
 
-    def __init__(self, engine: Engine, store: SessionStore, locale: str = "en") -> None:
+    def __init__(self, engine: Engine, store: SessionStore, settings: Settings) -> None:
         self.engine = engine
         self.store = store
-        self.locale = locale
-        # Features that keep their own reference to the content (schedules) follow reloads.
-        self.on_new_content: list[Callable[[Library], None]] = []
+        self.settings = settings
+        self.on_start: list[StartHook] = []
+        self.after_event: list[EventHook] = []
+        self.on_new_content: list[ContentHook] = []
+        self.chosen_locale: LocaleChoice = _no_choice
+
+    @property
+    def locale(self) -> str:
+        return self.settings.locale
 
     def swap_engine(self, engine: Engine) -> None:
         """Make newly loaded content live for every handler at once (/reload, SIGHUP)."""
         self.engine = engine
         for follow in self.on_new_content:
             follow(engine.library)
+
+    async def start_up(self, application: Application) -> None:  # type: ignore[type-arg]
+        """`post_init`: register the commands with Telegram, then each feature's start."""
+        await self.register_commands(application)
+        for started in self.on_start:
+            await started(application)
 
     def ui(self, key: str, update: object = None, **fields: Any) -> str:
         """An interface string in the language of the person behind `update` (else the default)."""
@@ -84,7 +77,8 @@ class CoachBot:
         return self.engine.library.locale(locale).ui[key].format(**fields)
 
     async def run(self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event) -> None:
-        """Apply `event` for this chat: load, handle, save (before replying), render."""
+        """Apply `event` for this chat: load, handle, save (before replying), the after-event
+        hooks, render."""
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return
@@ -100,7 +94,8 @@ class CoachBot:
         locale = stored.session.locale if stored.session else self.user_locale(user)
         result = self.engine.handle(stored.session, event, locale)
         self.store.save(chat.id, user.id, result.session, update.update_id, kept=result.kept)
-        guidance.record(self.store, result.outputs)
+        for hook in self.after_event:
+            hook(result.outputs)
         await render.deliver(context.bot, chat.id, result.outputs, query)
         if log.isEnabledFor(logging.INFO):
             log.info(
@@ -111,7 +106,7 @@ class CoachBot:
 
     def user_locale(self, user: User) -> str:
         """The language chosen with /language, else Telegram's language_code, else the default."""
-        return chosen_locale(self.store, user.id) or user.language_code or self.locale
+        return self.chosen_locale(user.id) or user.language_code or self.locale
 
     # --- commands (private chats) ------------------------------------------------------------
 
@@ -219,65 +214,5 @@ class CoachBot:
             await application.bot.set_my_commands(commands, language_code=language)
 
 
-def build_application(settings: Settings, engine: Engine, store: SessionStore,
-                      rate_limit: bool = True,
-                      builder: ApplicationBuilder | None = None) -> Application:
-    """The whole Telegram bot. `builder` lets tests and benchmarks swap the transport."""
-    if builder is None:
-        builder = (Application.builder().token(settings.token or "")
-                   .base_url(settings.api_base_url).base_file_url(settings.api_base_file_url))
-    coach = CoachBot(engine, store, settings.locale)
-    builder = builder.concurrent_updates(PerChatUpdateProcessor(64)).post_init(
-        coach.register_commands)
-    if rate_limit:
-        builder = builder.rate_limiter(PatientRateLimiter(max_retries=3))
-    application = builder.build()
-    application.bot_data["coach"] = coach
-
-    group = ~PRIVATE
-    # In a group, personal commands point to a private chat (a group sees no one's answers).
-    for name in ("start", "menu", "help", "back", "cancel", "ask", "language", "mydata", "forget"):
-        application.add_handler(CommandHandler(name, coach.open_private, filters=group))
-    application.add_handler(CommandHandler("start", coach.start, filters=PRIVATE))
-    application.add_handler(CommandHandler("menu", coach.menu, filters=PRIVATE))
-    application.add_handler(CommandHandler("help", coach.help, filters=PRIVATE))
-    application.add_handler(CommandHandler("back", coach.back, filters=PRIVATE))
-    application.add_handler(CommandHandler("cancel", coach.cancel, filters=PRIVATE))
-    # --- Quick guidance (bot/guidance.py): /ask, and @bot <question> in any chat -----------------
-    asking = guidance.GuidanceHandlers(coach)
-    application.add_handler(CommandHandler("ask", asking.ask, filters=PRIVATE))
-    application.add_handler(InlineQueryHandler(asking.inline_query))
-
-    # --- Reviewers: /language (stored choice) and /reload for COACHBOT_ADMINS (also SIGHUP) ---
-    languages, reloader = LanguageChoice(coach), Reloader(coach, settings)
-    application.bot_data["reloader"] = reloader
-    application.add_handler(CommandHandler("language", languages.ask, filters=PRIVATE))
-    application.add_handler(CallbackQueryHandler(languages.pick, pattern=CALLBACK))
-    application.add_handler(CommandHandler("reload", reloader.command, filters=PRIVATE))
-
-    # --- privacy and abuse (issue #7): per-person rate limit before everything else;
-    # /privacy anywhere; /mydata and /forget in private chats; the purge job.
-    desk = PrivacyDesk(coach, store)
-    register_language_data(store, coach)
-    if settings.rate_limit:
-        limit = RateLimit(settings.rate_limit, lambda update: coach.ui("rate_limited", update))
-        application.add_handler(TypeHandler(Update, limit.check), group=RATE_LIMIT_GROUP)
-    application.add_handler(CommandHandler("privacy", desk.privacy))
-    application.add_handler(CommandHandler("mydata", desk.mydata, filters=PRIVATE))
-    application.add_handler(CommandHandler("forget", desk.forget, filters=PRIVATE))
-    if application.job_queue is not None:
-        interval = purge_interval(store)
-        application.job_queue.run_repeating(desk.purge, interval=interval, first=interval,
-                                            name="purge")
-    application.add_handler(CallbackQueryHandler(coach.button))
-    application.add_handler(MessageHandler(filters.UpdateType.EDITED & PRIVATE, coach.edited))
-    application.add_handler(MessageHandler(filters.COMMAND & PRIVATE, coach.unknown_command))
-    application.add_handler(MessageHandler(filters.TEXT & PRIVATE, coach.text))
-    application.add_handler(MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, coach.unsupported))
-    application.add_error_handler(coach.on_error)
-
-    # --- Scheduled reflection prompts (/schedule): own handler group, jobs rebuilt in post_init
-    scheduling = schedules.install(application, engine.library, store, settings.schedule_grace,
-                                   settings.locale)
-    coach.on_new_content.append(scheduling.use_library)
-    return application
+def _no_choice(_user_id: int) -> str | None:
+    return None

@@ -22,11 +22,11 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot import render
+from bot.features.schedules.store import FAILED, SENT, SKIPPED, ScheduleStore
 from bot.logsafe import who
-from bot.schedule_model import Schedule
-from bot.schedule_store import FAILED, SENT, SKIPPED, ScheduleStore
 from dialogues.model import Library
 from dialogues.outputs import Button, Message
+from dialogues.schedules.model import Schedule
 
 log = logging.getLogger(__name__)
 

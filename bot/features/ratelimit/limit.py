@@ -1,4 +1,4 @@
-"""A per-person limit on updates, checked before any other handler (group -1).
+"""A per-person limit on updates, checked before any other handler (group -2).
 
 Over the limit, the person hears one polite "slow down"; later updates in the same window are
 dropped without a reply (a button tap is still answered, silently, so it stops spinning), and

@@ -20,10 +20,10 @@ from datetime import datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from bot.schedule_model import Schedule, Timing
 from dialogues.outputs import Button, EditMessage, Keyboard, Message, Notice, Output
 from dialogues.problems import did_you_mean
 from dialogues.prompts import PromptSet
+from dialogues.schedules.model import Schedule, Timing
 
 PREFIX = "1w"  # w for "when"; every callback prefix is listed in dialogues/callbacks.py
 PATTERN = r"^1w\|"
@@ -270,9 +270,7 @@ class SetupFlow:
                 days = set(draft.weekdays) ^ {number}
                 return replace(draft, weekdays=tuple(sorted(days)))
             case "n" if not arg:
-                if not draft.weekdays:
-                    return Notice(self.ui["schedule_need_day"])
-                return replace(draft, step="cadence")
+                return self._days_done(draft)
             case "c" if arg in ("w", "m"):
                 return replace(draft, monthly=arg == "m", step="hour")
             case "h" if 0 <= number <= 23:
@@ -288,6 +286,12 @@ class SetupFlow:
             case "s" if not arg and draft.prompt_set in self.sets:
                 return draft
         return None
+
+    def _days_done(self, draft: Draft) -> Draft | Notice:
+        """On from the days, once at least one is ticked."""
+        if not draft.weekdays:
+            return Notice(self.ui["schedule_need_day"])
+        return replace(draft, step="cadence")
 
     def _button(self, key: str, data: str, **fields: object) -> Button:
         return Button(self.ui[key].format(**fields), data)

@@ -12,8 +12,41 @@ import json
 import sqlite3
 from datetime import UTC, datetime, time
 
-from bot.schedule_model import ACTIVE, AWAY, Schedule, Timing, rotate
-from bot.store import SessionStore
+from bot.store import Migration, SessionStore
+from dialogues.schedules.model import ACTIVE, AWAY, Schedule, Timing, rotate
+
+MIGRATIONS = (
+    # Schedules, claimed runs, setup drafts.
+    Migration("schedules", """
+        CREATE TABLE schedules (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            chat_id INTEGER NOT NULL,
+            locale TEXT NOT NULL,
+            prompt_set TEXT NOT NULL,
+            weekdays TEXT NOT NULL,
+            monthly INTEGER NOT NULL DEFAULT 0,
+            at_time TEXT NOT NULL,
+            zone TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active',
+            seen TEXT NOT NULL DEFAULT '[]',
+            since INTEGER NOT NULL
+        );
+        CREATE INDEX schedules_chat ON schedules(chat_id);
+        CREATE TABLE schedule_runs (
+            schedule_id INTEGER NOT NULL,
+            due_at INTEGER NOT NULL,
+            prompt_id TEXT,
+            state TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (schedule_id, due_at)
+        );
+        CREATE TABLE schedule_drafts (
+            chat_id INTEGER PRIMARY KEY,
+            data TEXT NOT NULL,
+            updated_at INTEGER NOT NULL
+        )
+    """),
+)
 
 CLAIMED, SENT, FAILED, SKIPPED = "claimed", "sent", "failed", "skipped"
 

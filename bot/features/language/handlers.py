@@ -1,4 +1,4 @@
-"""`/language`: a person picks the language the coach uses with them; the choice is stored.
+"""`/language`: a person picks the language the coach uses with them, with buttons.
 
 Without a choice, Telegram's `language_code` picks the locale; anything a translation lacks
 falls back to English (see `dialogues.loader.load_locale`).
@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import render
+from bot.features.language.store import choose
 from bot.logsafe import who
-from bot.store import DataKind, SessionStore
+from bot.ports import Coach
 from dialogues.outputs import Button, Message, Notice
-
-if TYPE_CHECKING:  # the coach imports this module to register its handlers
-    from bot.telegram_app import CoachBot
 
 log = logging.getLogger(__name__)
 
@@ -31,41 +28,10 @@ def button_data(code: str) -> str:
     return f"1l|{code}"
 
 
-def chosen_locale(store: SessionStore, user_id: int) -> str | None:
-    """The language this person chose with /language, if any."""
-    row = store.db.execute("SELECT locale FROM user_language WHERE user_id = ?",
-                           (user_id,)).fetchone()
-    return row[0] if row else None
-
-
-def register_language_data(store: SessionStore, coach: CoachBot) -> None:
-    """/forget deletes the language choice and /mydata shows it."""
-
-    def forget(user_id: int) -> int:
-        return store.db.execute("DELETE FROM user_language WHERE user_id = ?",
-                                (user_id,)).rowcount
-
-    def describe(user_id: int, locale: str) -> list[str]:
-        code = chosen_locale(store, user_id)
-        if code is None:
-            return []
-        library = coach.engine.library
-        name = library.locale(code).ui["language_name"]
-        return [library.locale(locale).ui["mydata_language"].format(language=name)]
-
-    store.register(DataKind("language", forget, describe))
-
-
-def choose(store: SessionStore, user_id: int, code: str) -> None:
-    with store.transaction() as db:
-        db.execute("INSERT INTO user_language (user_id, locale) VALUES (?, ?) "
-                   "ON CONFLICT(user_id) DO UPDATE SET locale = excluded.locale", (user_id, code))
-
-
 class LanguageChoice:
     """The /language command and its buttons; reads the live engine from the coach each time."""
 
-    def __init__(self, coach: CoachBot) -> None:
+    def __init__(self, coach: Coach) -> None:
         self.coach = coach
 
     async def ask(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -2,28 +2,28 @@
 job that deletes what has outlived its purpose.
 
 The store enforces the rules; this module words them. Each kind of data is a `DataKind`
-registered with the store, so a feature that adds a table (schedules, for example) adds one
-registration and /forget and /mydata cover it.
+that a feature declares (`Feature.data_kinds`), so a feature that adds a table (schedules, for
+example) declares one and /forget and /mydata cover it.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Protocol
 
-from telegram import Update, User
+from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import render
 from bot.logsafe import who
-from bot.store import DAY, DataKind, SessionStore
+from bot.ports import Coach
+from bot.store import DAY, SessionStore
 from dialogues.engine import Engine
 from dialogues.model import Locale, StepKind
 from dialogues.outputs import Message
 from dialogues.session import Session
+from dialogues.templates import answer_text
 
 log = logging.getLogger(__name__)
 
@@ -32,24 +32,13 @@ def _when(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M")
 
 
-class LiveCoach(Protocol):
-    """What the desk needs of the Telegram coach: the engine live now (it changes on /reload)
-    and each person's language."""
-
-    engine: Engine
-    locale: str
-
-    def user_locale(self, user: User) -> str: ...
-
-
 class PrivacyDesk:
-    """Handlers for /privacy, /mydata and /forget, and the purge job."""
+    """Handlers for /privacy, /mydata and /forget, the purge job, and the plain words that
+    describe sessions and kept answers."""
 
-    def __init__(self, coach: LiveCoach, store: SessionStore) -> None:
+    def __init__(self, coach: Coach) -> None:
         self.coach = coach
-        self.store = store
-        store.register(DataKind("sessions", store.forget_sessions, self.describe_sessions))
-        store.register(DataKind("kept_answers", store.forget_kept, self.describe_kept))
+        self.store = coach.store
 
     @property
     def engine(self) -> Engine:
@@ -60,20 +49,15 @@ class PrivacyDesk:
 
     # --- plain words ----------------------------------------------------------------------
 
-    def answers(self, session: Session, ui: Mapping[str, str]) -> list[str]:
-        """Each answer given, as the person would recognise it (option labels, not ids)."""
+    def answers(self, session: Session, ui: dict[str, str]) -> list[str]:
+        """Each answer given, as the person saw it (option labels, not ids)."""
         dialogue = self.engine.library.locale(session.locale).dialogues.get(session.dialogue_id)
         lines = []
         for step_id, answer in session.answers.items():
             step = dialogue.steps.get(step_id) if dialogue else None
             if answer is None or step is None or step.kind is StepKind.INFO:
                 continue
-            if step.kind is StepKind.TEXT:
-                shown = answer if isinstance(answer, str) else ""
-            else:
-                ids = (answer,) if isinstance(answer, str) else answer
-                shown = ", ".join((o.label or o.id) if (o := step.option(i)) else i for i in ids)
-            lines.append(ui["mydata_answer"].format(answer=shown or "—"))
+            lines.append(ui["mydata_answer"].format(answer=answer_text(step, answer, ui) or "—"))
         if session.pending is not None:  # a masked answer waiting for keep-or-retype
             lines.append(ui["mydata_answer"].format(answer=session.pending))
         return lines

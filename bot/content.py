@@ -1,0 +1,19 @@
+"""The content the bot serves: loaded and checked, and limited to approved files when
+production demands it (COACHBOT_REQUIRE_APPROVED). Used at start-up and by /reload."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dialogues.checks.review import approved_only
+from dialogues.loader import check_library
+from dialogues.model import Library
+from dialogues.problems import Problems
+
+
+def load_content(content: Path, require_approved: bool) -> tuple[Library | None, Problems]:
+    """The checked library, limited to approved files when production demands it."""
+    library, problems = check_library(content)
+    if library is not None and require_approved:
+        library = approved_only(library, content, problems)
+    return library, problems
