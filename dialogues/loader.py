@@ -7,12 +7,12 @@ unreachable steps, paths that never reach a summary, and template fields naming 
 
 from __future__ import annotations
 
-import hashlib
 import string
 from dataclasses import replace
 from pathlib import Path
 
-from dialogues.checks import run_checks
+from dialogues.checks import check_files
+from dialogues.content.files import ContentFiles
 from dialogues.guidance import OutOfScope, SynonymGroup, load_cards, load_out_of_scope, load_synonyms
 from dialogues.model import (
     OPTION_KINDS,
@@ -33,7 +33,7 @@ from dialogues.schema import Reader
 from dialogues.search import check_out_of_scope, check_synonyms
 from dialogues.templates import FIELD, TABLE_RANGE, table_columns
 from dialogues.uistrings import UI_FIELDS
-from dialogues.yamlsource import Mapping, Node, Scalar, Sequence, read_yaml
+from dialogues.yamlsource import Mapping, Node, Scalar, Sequence
 
 DIALOGUE_ID_MAX = 20
 STEP_ID_MAX = 20
@@ -58,22 +58,15 @@ _STEP_KEYS: dict[StepKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-def _display_path(file: Path, root: Path) -> str:
-    try:
-        return str(Path(root.name) / file.relative_to(root))
-    except ValueError:
-        return str(file)
-
-
-def load_sections(root: Path, problems: Problems) -> dict[str, str]:
+def load_sections(files: ContentFiles) -> dict[str, str]:
     """Section ids of the guidelines (content/sections.yaml), the vocabulary of `source:`."""
-    file = root / "sections.yaml"
-    shown = _display_path(file, root)
+    file = files.root / "sections.yaml"
     if not file.exists():
-        problems.error(Mark(shown), "missing: copy shared/guidelines/sections.yaml here")
+        files.problems.error(Mark(files.shown(file)),
+                             "missing: copy shared/guidelines/sections.yaml here")
         return {}
-    reader = Reader(problems)
-    top = reader.mapping(read_yaml(file, problems, shown), "sections.yaml", ("sections",))
+    reader = Reader(files.problems)
+    top = reader.mapping(files.content(file), "sections.yaml", ("sections",))
     sections = reader.mapping(top.get("sections") if top else None, "'sections'")
     if sections is None:
         return {}
@@ -81,12 +74,13 @@ def load_sections(root: Path, problems: Problems) -> dict[str, str]:
             for key, (_mark, value) in sections.entries.items()}
 
 
-def load_ui(file: Path, shown: str, problems: Problems,
+def load_ui(files: ContentFiles, file: Path,
             fallback: dict[str, str] | None = None) -> dict[str, str]:
     """Interface strings, each checked for the fields it may fill in. A translation may leave
     some out: they come from `fallback` (English), and the translation check lists them."""
+    problems = files.problems
     reader = Reader(problems)
-    top = reader.mapping(read_yaml(file, problems, shown), "ui.yaml")
+    top = reader.mapping(files.content(file), "ui.yaml")
     if top is None:
         return {}
     ui: dict[str, str] = {}
@@ -110,7 +104,7 @@ def load_ui(file: Path, shown: str, problems: Problems,
     if fallback is not None:
         return {**fallback, **ui}
     for key in sorted(set(UI_FIELDS) - set(ui) - {k for k in top.entries}):
-        problems.error(Mark(shown, 1, 1), f"missing interface string '{key}:' — add it")
+        problems.error(Mark(files.shown(file), 1, 1), f"missing interface string '{key}:' — add it")
     return ui
 
 
@@ -498,67 +492,55 @@ def _reach(graph: dict[str, set[str]], start: str) -> set[str]:
     return seen
 
 
-def load_dialogue(file: Path, shown: str, sections: dict[str, str],
-                  problems: Problems) -> Dialogue | None:
-    reader = _DialogueReader(sections, problems)
-    return reader.read(read_yaml(file, problems, shown), file.stem)
+def load_dialogue(files: ContentFiles, file: Path, sections: dict[str, str]) -> Dialogue | None:
+    reader = _DialogueReader(sections, files.problems)
+    return reader.read(files.content(file), file.stem)
 
 
-def _content_version(root: Path) -> str:
-    digest = hashlib.sha256()
-    for file in sorted(root.rglob("*.yaml")):
-        digest.update(str(file.relative_to(root)).encode())
-        digest.update(file.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def load_locale(root: Path, code: str, sections: dict[str, str], problems: Problems,
+def load_locale(files: ContentFiles, code: str, sections: dict[str, str],
                 fallback: Locale | None = None) -> Locale:
     """One locale; a translation (`fallback` given) borrows whatever it lacks from English."""
-    folder = root / code
+    folder = files.root / code
+    problems = files.problems
     dialogues: dict[str, Dialogue] = dict(fallback.dialogues) if fallback else {}
     for file in sorted((folder / "dialogues").glob("*.y*ml")):
-        shown = _display_path(file, root)
         if file.suffix != ".yaml":
-            problems.error(Mark(shown), "content files end in '.yaml' — rename the file")
+            problems.error(Mark(files.shown(file)), "content files end in '.yaml' — rename the file")
             continue
-        dialogue = load_dialogue(file, shown, sections, problems)
+        dialogue = load_dialogue(files, file, sections)
         if dialogue is not None:
             dialogues[dialogue.id] = dialogue
     ui_file = folder / "ui.yaml"
-    ui = (load_ui(ui_file, _display_path(ui_file, root), problems, fallback.ui if fallback else None)
-          if ui_file.exists() else {})
+    ui = load_ui(files, ui_file, fallback.ui if fallback else None) if ui_file.exists() else {}
     if not ui_file.exists():
-        problems.error(Mark(_display_path(ui_file, root)), "missing interface strings file")
+        problems.error(Mark(files.shown(ui_file)), "missing interface strings file")
     ordered = dict(sorted(dialogues.items(), key=lambda kv: (kv[1].audience, kv[1].title)))
     # Cards and prompts may name any dialogue that has a file, even one that failed to load just
     # now (its own problems are reported once, not again by everything that links to it).
     named = set(dialogues) | {f.stem for f in (folder / "dialogues").glob("*.yaml")}
-    cards = load_cards(folder / "guidance", root, sections, named, problems)
+    cards = load_cards(files, folder / "guidance", sections, named)
     prompts_file = folder / "prompts.yaml"
-    prompt_sets = load_prompts(prompts_file, _display_path(prompts_file, root), sections,
-                               named, problems)
+    prompt_sets = load_prompts(files, prompts_file, sections, named)
     if fallback is not None and not prompts_file.exists():
         prompt_sets = fallback.prompt_sets
     privacy_file = folder / "privacy.yaml"
     if fallback is not None and not privacy_file.exists():
         privacy = fallback.privacy
     else:
-        privacy = load_privacy_notice(privacy_file, _display_path(privacy_file, root), sections,
-                                      problems)
+        privacy = load_privacy_notice(files, privacy_file, sections)
     return Locale(code, ordered, ui, cards, prompt_sets=prompt_sets, privacy=privacy)
 
 
-def _with_search_lists(root: Path, locales: dict[str, Locale],
-                       problems: Problems) -> dict[str, Locale]:
+def _with_search_lists(files: ContentFiles, locales: dict[str, Locale]) -> dict[str, Locale]:
     """Every folder's synonyms.yaml and out_of_scope.yaml join every locale's search: staff type
     in the language that comes to them, whatever language their Telegram is set to."""
     words: tuple[SynonymGroup, ...] = ()
-    for file in sorted(root.glob("*/synonyms.yaml")):
-        words += load_synonyms(file, root, problems)
+    problems = files.problems
+    for file in sorted(files.root.glob("*/synonyms.yaml")):
+        words += load_synonyms(files, file)
     topics: tuple[OutOfScope, ...] = ()
-    for file in sorted(root.glob("*/out_of_scope.yaml")):
-        topics += load_out_of_scope(file, root, problems)
+    for file in sorted(files.root.glob("*/out_of_scope.yaml")):
+        topics += load_out_of_scope(files, file)
     cards = {card.mark: card for locale in locales.values() for card in locale.cards}
     check_out_of_scope(topics, cards.values(), problems)
     check_synonyms(words, locales["en"].cards, problems)  # the cards every search ranks
@@ -573,19 +555,21 @@ def check_library(root: Path) -> tuple[Library | None, Problems]:
     if not root.is_dir():
         problems.error(Mark(str(root)), "no such content folder — give the path to 'content'")
         return None, problems
-    sections = load_sections(root, problems)
+    files = ContentFiles(root, problems)
+    sections = load_sections(files)
     codes = sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "ui.yaml").exists())
     if "en" not in codes:
         problems.error(Mark(str(root / "en")), "the English content (en/ui.yaml) is missing")
         return None, problems
-    english = load_locale(root, "en", sections, problems)
-    locales = {code: english if code == "en" else load_locale(root, code, sections, problems, english)
+    english = load_locale(files, "en", sections)
+    locales = {code: english if code == "en" else load_locale(files, code, sections, english)
                for code in codes}
-    locales = _with_search_lists(root, locales, problems)
-    run_checks(root, sections, problems)
+    locales = _with_search_lists(files, locales)
+    report = check_files(files, sections)
     if problems.errors:
         return None, problems
-    return Library(sections, locales, _content_version(root)), problems
+    approved = frozenset(r.path for r in report.reviews if r.approved)
+    return Library(sections, locales, files.version(), approved=approved), problems
 
 
 def load_library(root: Path) -> Library:

@@ -140,6 +140,7 @@ class Library:
     locales: dict[str, Locale]
     version: str
     default_locale: str = "en"
+    approved: frozenset[str] = frozenset()  # files a reviewer approved (content/en/ui.yaml)
 
     def locale(self, code: str | None) -> Locale:
         """The locale for a language code such as Telegram's 'es' or 'es-MX'; else the default."""

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dialogues.checks.fidelity import check_fidelity
-from dialogues.checks.files import ContentFiles
 from dialogues.checks.language import check_language
 from dialogues.checks.review import Review, check_reviews
 from dialogues.checks.translations import Coverage, check_translations
+from dialogues.content.files import ContentFiles
 from dialogues.problems import Problems
 
 
@@ -27,11 +27,16 @@ class Report:
 
 def run_checks(root: Path, sections: dict[str, str], problems: Problems) -> Report:
     """Add every reviewer-facing finding about `root` to `problems`."""
-    files = ContentFiles(Path(root), problems)
+    return check_files(ContentFiles(Path(root), problems), sections)
+
+
+def check_files(files: ContentFiles, sections: dict[str, str]) -> Report:
+    """The reviewers' checks over files already read (the loader's own parse, in a load)."""
+    problems = files.problems
     check_language(files, problems)
     check_fidelity(files, sections, problems)
     coverage = check_translations(files, problems)
     return Report(coverage, check_reviews(files, problems))
 
 
-__all__ = ["Report", "run_checks"]
+__all__ = ["Report", "check_files", "run_checks"]
