@@ -31,6 +31,7 @@ from dialogues.problems import ContentError, Mark, Problems, did_you_mean
 from dialogues.prompts import load_prompts
 from dialogues.schema import Reader
 from dialogues.search import check_out_of_scope, check_synonyms
+from dialogues.steps import KINDS
 from dialogues.templates import FIELD, TABLE_RANGE, table_columns
 from dialogues.uistrings import UI_FIELDS
 from dialogues.yamlsource import Mapping, Node, Scalar, Sequence
@@ -40,23 +41,11 @@ STEP_ID_MAX = 20
 OPTION_ID_MAX = 12
 LABEL_MAX = 40
 TEXT_MAX = 3000
-MAX_LENGTH_LIMIT = 2000
 AUDIENCES = ("frontline", "leadership")
 TEMPLATE_KINDS = ("answer", "unticked", "each", "table")
 SHORT_MAX = 24
 REPEAT_MOST = 10
 REPEAT_LIMIT = 50
-
-_STEP_KEYS: dict[StepKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    StepKind.INFO: (("id", "kind", "text", "source"), ("next",)),
-    StepKind.TEXT: (("id", "kind", "text", "source"), ("next", "optional", "max_length", "short")),
-    StepKind.CHOICE: (("id", "kind", "text", "source", "options"), ("next", "optional", "short")),
-    StepKind.CHECKLIST: (("id", "kind", "text", "source", "options"),
-                         ("next", "optional", "min", "short")),
-    StepKind.YESNO: (("id", "kind", "text", "source"), ("next", "optional", "yes", "no", "short")),
-    StepKind.SUMMARY: (("id", "kind", "title", "text", "source"), ("notes", "next_step")),
-}
-
 
 def load_sections(files: ContentFiles) -> dict[str, str]:
     """Section ids of the guidelines (content/sections.yaml), the vocabulary of `source:`."""
@@ -246,9 +235,8 @@ class _DialogueReader:
         if kind_name is None:
             self.incomplete = True
             return None
-        kind = StepKind(kind_name)
-        required, optional = _STEP_KEYS[kind]
-        r.mapping(node, f"a {kind.value} step", required, optional)
+        kind = KINDS[StepKind(kind_name)]
+        r.mapping(node, f"a {kind_name} step", kind.required, kind.allowed)
         # After a reported mistake in the id or the wording, carry on with what was written,
         # so one mistake is reported once instead of again by every step that names this one.
         step_id = r.identifier(node.get("id"), "step id", STEP_ID_MAX) or self._peek_id(node)
@@ -258,35 +246,26 @@ class _DialogueReader:
         if step_id is None:
             self.incomplete = True
             return None
+        common = self._common(node, what, following)
+        fields = {**common, **kind.fields(node, what, self)} if kind.leads_on else kind.fields(
+            node, what, self)
+        return Step(id=step_id, kind=kind.kind, text=text, source=source,
+                    mark=node.mark, **fields)  # type: ignore[arg-type]
+
+    def _common(self, node: Mapping, what: str, following: str | None) -> dict[str, object]:
+        """`next` (by default the step below), `optional` and `short`, read for every kind so a
+        mistake in them is reported even where the kind does not take them."""
+        r = self.reader
         explicit_next = r.text(node.get("next"), f"'next' of {what}") if node.get("next") else None
         fields: dict[str, object] = {
             "next": explicit_next or following,
             "optional": r.flag(node.get("optional"), f"'optional' of {what}"),
         }
-        if kind in (StepKind.CHOICE, StepKind.CHECKLIST):
-            fields["options"] = self._options(node.get("options"), what, kind)
-        if kind is StepKind.YESNO:
-            fields["options"] = (
-                Option("yes", "", r.text(node.get("yes"), f"'yes' of {what}")),
-                Option("no", "", r.text(node.get("no"), f"'no' of {what}")),
-            )
-        if kind is StepKind.TEXT and node.get("max_length") is not None:
-            fields["max_length"] = r.integer(
-                node.get("max_length"), f"'max_length' of {what}", 1, MAX_LENGTH_LIMIT) or 500
-        if kind is StepKind.CHECKLIST and node.get("min") is not None:
-            fields["min"] = r.integer(node.get("min"), f"'min' of {what}", 0, 20) or 0
         if node.get("short") is not None:
             fields["short"] = r.text(node.get("short"), f"'short' of {what}", SHORT_MAX) or ""
-        if kind is StepKind.SUMMARY:
-            fields = {
-                "title": r.text(node.get("title"), f"'title' of {what}", 80) or "",
-                "notes": self._notes(node.get("notes"), what),
-                "next_step": r.text(node.get("next_step"), f"'next_step' of {what}") or "",
-            }
-        return Step(id=step_id, kind=kind, text=text, source=source,
-                    mark=node.mark, **fields)  # type: ignore[arg-type]
+        return fields
 
-    def _options(self, node: Node | None, what: str, kind: StepKind) -> tuple[Option, ...]:
+    def options(self, node: Node | None, what: str, kind: StepKind) -> tuple[Option, ...]:
         r = self.reader
         options: list[Option] = []
         for item in r.sequence(node, f"'options' of {what}"):
@@ -312,7 +291,7 @@ class _DialogueReader:
             r.error(node.mark, f"{what} needs at least one option")
         return tuple(options)
 
-    def _notes(self, node: Node | None, what: str) -> tuple[Note, ...]:
+    def notes(self, node: Node | None, what: str) -> tuple[Note, ...]:
         r = self.reader
         notes: list[Note] = []
         for item in r.sequence(node, f"'notes' of {what}"):
