@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dialogues import callbacks, summaries
-from dialogues.asking import Asking
 from dialogues.events import (
     Action,
     Ask,
@@ -33,12 +32,13 @@ from dialogues.events import (
     TextInput,
     Vote,
 )
-from dialogues.guidance import Card
+from dialogues.guidance.asking import Asking
+from dialogues.guidance.cards import Card
+from dialogues.guidance.index import Guidance, Ranking
 from dialogues.home import home, menu, menu_with
 from dialogues.machine import BACK, DialogueMachine
 from dialogues.model import Dialogue, Library, Locale, Step, StepKind
 from dialogues.outputs import Button, EditMessage, Message, Notice, Output
-from dialogues.search import Guidance, Ranking
 from dialogues.session import Answer, Session
 from dialogues.steps import in_grid, kind_of
 from dialogues.steps.base import Advance, Hold, Outcome, Redraw, Refuse, Say, View

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from dialogues.checks import check_files
 from dialogues.content.files import ContentFiles
-from dialogues.guidance import OutOfScope, SynonymGroup, load_cards, load_out_of_scope, load_synonyms
+from dialogues.guidance.cards import OutOfScope, SynonymGroup, load_cards, load_out_of_scope, load_synonyms
+from dialogues.guidance.checks import check_out_of_scope, check_synonyms
 from dialogues.model import (
     OPTION_KINDS,
     SKIPPED,
@@ -30,7 +31,6 @@ from dialogues.privacy_notice import load_privacy_notice
 from dialogues.problems import ContentError, Mark, Problems, did_you_mean
 from dialogues.prompts import load_prompts
 from dialogues.schema import Reader
-from dialogues.search import check_out_of_scope, check_synonyms
 from dialogues.steps import KINDS
 from dialogues.templates import FIELD, TABLE_RANGE, table_columns
 from dialogues.uistrings import UI_FIELDS

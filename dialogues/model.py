@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from dialogues.guidance import Card, OutOfScope, SynonymGroup
+from dialogues.guidance.cards import Card, OutOfScope, SynonymGroup
 from dialogues.problems import Mark
 from dialogues.prompts import PromptSet
 

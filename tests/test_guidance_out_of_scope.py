@@ -12,9 +12,9 @@ import pytest
 
 from bot.cli import main
 from dialogues.engine import Engine
+from dialogues.guidance.index import Guidance
 from dialogues.loader import check_library
 from dialogues.model import Library
-from dialogues.search import Guidance
 from tests.conftest import CONTENT
 
 CARD = """\

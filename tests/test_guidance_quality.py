@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from dialogues.engine import Engine
-from dialogues.search import Guidance
+from dialogues.guidance.index import Guidance
 from tests.support.evaluation import Figures, Question, load_questions, measure
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -12,9 +12,9 @@ from telegram.ext import Application
 
 from bot.store import SessionStore
 from dialogues.engine import Engine
+from dialogues.guidance.index import Guidance
 from dialogues.loader import load_library
 from dialogues.model import Library
-from dialogues.search import Guidance
 from tests.support.botapi import FakeBotApi
 from tests.support.chat import ChatDriver, running_app
 from tests.support.coach import coach_app

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dialogues import callbacks
-from dialogues.guidance import Card
+from dialogues.guidance.cards import Card
+from dialogues.guidance.index import Guidance, Ranking
 from dialogues.home import menu_with
 from dialogues.model import Dialogue, Library, Locale
 from dialogues.outputs import Button, Message, Notice, Output, Tally
-from dialogues.search import Guidance, Ranking
 from dialogues.summaries import citations
 
 
