@@ -24,9 +24,9 @@ from rank_bm25 import BM25Okapi
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from dialogues.content.loader import load_library  # noqa: E402
 from dialogues.guidance.cards import Card  # noqa: E402
 from dialogues.guidance.index import CardIndex  # noqa: E402
-from dialogues.loader import load_library  # noqa: E402
 from tests.support.evaluation import Figures, Question, Rank, load_questions, measure  # noqa: E402
 
 

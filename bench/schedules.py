@@ -28,8 +28,8 @@ from bot.schedules import ScheduleFeature
 from bot.settings import Settings
 from bot.store import SessionStore
 from bot.telegram_app import build_application
+from dialogues.content.loader import load_library
 from dialogues.engine import Engine
-from dialogues.loader import load_library
 from tests.support import TOKEN, BotApiServer, FakeBotApi, FaultPolicy
 
 TELEGRAM_LIMIT = 30.0  # messages per second, overall

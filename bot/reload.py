@@ -20,12 +20,12 @@ from telegram.ext import ContextTypes
 from bot import render
 from bot.logsafe import who
 from bot.settings import Settings
-from dialogues.checks.review import approved_only
+from dialogues.content.checks.review import approved_only
+from dialogues.content.loader import check_library
+from dialogues.content.problems import Problems
 from dialogues.engine import Engine
-from dialogues.loader import check_library
 from dialogues.model import Library
 from dialogues.outputs import Message
-from dialogues.problems import Problems
 
 if TYPE_CHECKING:  # the coach imports this module to register its handlers
     from bot.telegram_app import CoachBot

@@ -21,9 +21,9 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.schedule_model import Schedule, Timing
+from dialogues.content.problems import did_you_mean
+from dialogues.content.prompts import PromptSet
 from dialogues.outputs import Button, EditMessage, Keyboard, Message, Notice, Output
-from dialogues.problems import did_you_mean
-from dialogues.prompts import PromptSet
 
 PREFIX = "1w"  # w for "when"; every callback prefix is listed in dialogues/callbacks.py
 PATTERN = r"^1w\|"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from dialogues.content.problems import Mark
+from dialogues.content.prompts import PromptSet
 from dialogues.guidance.cards import Card, OutOfScope, SynonymGroup
-from dialogues.problems import Mark
-from dialogues.prompts import PromptSet
 
 
 class StepKind(Enum):

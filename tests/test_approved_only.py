@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 from bot.reload import load_content
+from dialogues.content.loader import check_library
 from dialogues.guidance.index import Guidance
-from dialogues.loader import check_library
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 APPROVE = "review: {status: approved, by: lived-experience panel, date: 2026-03-01}\n"

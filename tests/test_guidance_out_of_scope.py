@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from dialogues.content.loader import check_library
 from dialogues.engine import Engine
 from dialogues.guidance.index import Guidance
-from dialogues.loader import check_library
 from dialogues.model import Library
 from tests.conftest import CONTENT
 

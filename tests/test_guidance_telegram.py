@@ -11,9 +11,9 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.store import SessionStore
+from dialogues.content.loader import load_library
 from dialogues.engine import Engine
 from dialogues.guidance.index import Guidance
-from dialogues.loader import load_library
 from dialogues.model import Library
 from tests.support.botapi import FakeBotApi
 from tests.support.chat import ChatDriver, running_app

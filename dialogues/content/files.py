@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from dialogues.problems import Problems
-from dialogues.yamlsource import REVIEW_KEY, Mapping, Node, Scalar, Sequence, parse_yaml
+from dialogues.content.problems import Problems
+from dialogues.content.yamlsource import REVIEW_KEY, Mapping, Node, Scalar, Sequence, parse_yaml
 
 # Values under these keys are ids, settings or search aids, not wording a person reads.
 NOT_WORDING = frozenset({

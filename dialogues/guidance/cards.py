@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dialogues.content.files import ContentFiles
-from dialogues.problems import Mark, did_you_mean
-from dialogues.schema import Reader
-from dialogues.yamlsource import Mapping
+from dialogues.content.problems import Mark, did_you_mean
+from dialogues.content.schema import Reader
+from dialogues.content.yamlsource import Mapping
 
 CARD_ID_MAX = 32
 TITLE_MAX = 120

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from dialogues.content.problems import Problems
 from dialogues.guidance.cards import Card, OutOfScope, SynonymGroup
 from dialogues.guidance.words import all_words, card_texts, terms
-from dialogues.problems import Problems
 
 
 def check_synonyms(groups: Iterable[SynonymGroup], cards: Iterable[Card],

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from dialogues.content.schema import Reader
+from dialogues.content.yamlsource import Mapping, Node
 from dialogues.events import Action, Press
 from dialogues.model import Note, Option, Step, StepKind
 from dialogues.outputs import Button
-from dialogues.schema import Reader
 from dialogues.session import Answer, Session
-from dialogues.yamlsource import Mapping, Node
 
 Row = tuple[Button, ...]
 MakeButton = Callable[..., Button]  # (label, action, option="") -> a button of this step

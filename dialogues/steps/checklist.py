@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from dialogues.content.yamlsource import Mapping
 from dialogues.events import Action, Press
 from dialogues.model import Step, StepKind
 from dialogues.session import Answer, Session
@@ -18,7 +19,6 @@ from dialogues.steps.base import (
     StepType,
     View,
 )
-from dialogues.yamlsource import Mapping
 
 
 class Checklist(StepType):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from dialogues.content.yamlsource import Mapping
 from dialogues.events import Action, Press
 from dialogues.model import Step, StepKind
 from dialogues.session import Session
 from dialogues.steps.base import COMMON_KEYS, Advance, FieldSource, Outcome, Refuse, Row, StepType, View
-from dialogues.yamlsource import Mapping
 
 
 class Choice(StepType):

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
+from dialogues.content.yamlsource import Mapping
 from dialogues.model import StepKind
 from dialogues.steps.base import COMMON_KEYS, FieldSource, StepType
-from dialogues.yamlsource import Mapping
 
 
 class Summary(StepType):

@@ -4,11 +4,11 @@ details (only a masked copy is held until they choose to keep it or type it agai
 from __future__ import annotations
 
 from dialogues import privacy
+from dialogues.content.yamlsource import Mapping
 from dialogues.events import Action, Press
 from dialogues.model import Step, StepKind
 from dialogues.session import Session
 from dialogues.steps.base import Advance, FieldSource, Hold, Outcome, Row, Say, StepType, View
-from dialogues.yamlsource import Mapping
 
 MAX_LENGTH_LIMIT = 2000
 

@@ -3,12 +3,12 @@ whose earlier rows show the answers already given."""
 
 from __future__ import annotations
 
+from dialogues.content.yamlsource import Mapping
 from dialogues.events import Action, Press
 from dialogues.model import Option, Step, StepKind
 from dialogues.session import Session
 from dialogues.steps.base import FieldSource, Outcome, Row, StepType, View
 from dialogues.steps.choice import choose
-from dialogues.yamlsource import Mapping
 
 
 class YesNo(StepType):

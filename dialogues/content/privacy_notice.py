@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from dialogues.content.files import ContentFiles
-from dialogues.problems import Mark
-from dialogues.schema import Reader
+from dialogues.content.problems import Mark
+from dialogues.content.schema import Reader
 
 LINES = 5
 LINE_MAX = 200

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from dialogues.checks.fidelity import check_fidelity
-from dialogues.checks.language import check_language
-from dialogues.checks.review import Review, check_reviews
-from dialogues.checks.translations import Coverage, check_translations
+from dialogues.content.checks.fidelity import check_fidelity
+from dialogues.content.checks.language import check_language
+from dialogues.content.checks.review import Review, check_reviews
+from dialogues.content.checks.translations import Coverage, check_translations
 from dialogues.content.files import ContentFiles
-from dialogues.problems import Problems
+from dialogues.content.problems import Problems
 
 
 @dataclass(frozen=True)

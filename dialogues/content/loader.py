@@ -11,8 +11,14 @@ import string
 from dataclasses import replace
 from pathlib import Path
 
-from dialogues.checks import check_files
+from dialogues.content.checks import check_files
 from dialogues.content.files import ContentFiles
+from dialogues.content.privacy_notice import load_privacy_notice
+from dialogues.content.problems import ContentError, Mark, Problems, did_you_mean
+from dialogues.content.prompts import load_prompts
+from dialogues.content.schema import Reader
+from dialogues.content.uistrings import UI_FIELDS
+from dialogues.content.yamlsource import Mapping, Node, Scalar, Sequence
 from dialogues.guidance.cards import OutOfScope, SynonymGroup, load_cards, load_out_of_scope, load_synonyms
 from dialogues.guidance.checks import check_out_of_scope, check_synonyms
 from dialogues.model import (
@@ -27,14 +33,8 @@ from dialogues.model import (
     Step,
     StepKind,
 )
-from dialogues.privacy_notice import load_privacy_notice
-from dialogues.problems import ContentError, Mark, Problems, did_you_mean
-from dialogues.prompts import load_prompts
-from dialogues.schema import Reader
 from dialogues.steps import KINDS
 from dialogues.templates import FIELD, TABLE_RANGE, table_columns
-from dialogues.uistrings import UI_FIELDS
-from dialogues.yamlsource import Mapping, Node, Scalar, Sequence
 
 DIALOGUE_ID_MAX = 20
 STEP_ID_MAX = 20

@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dialogues.content.files import ContentFiles, locales, shown
+from dialogues.content.problems import Mark, Problems
+from dialogues.content.schema import Reader
+from dialogues.content.yamlsource import REVIEW_KEY, Mapping, Node
 from dialogues.model import Library, Locale
-from dialogues.problems import Mark, Problems
-from dialogues.schema import Reader
-from dialogues.yamlsource import REVIEW_KEY, Mapping, Node
 
 STATUSES = ("draft", "needed", "approved")
 

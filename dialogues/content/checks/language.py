@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 from dialogues.content.files import ContentFiles, locales
-from dialogues.problems import Mark, Problems
-from dialogues.schema import Reader
+from dialogues.content.problems import Mark, Problems
+from dialogues.content.schema import Reader
 
 LANGUAGE_FILE = "language.yaml"
 

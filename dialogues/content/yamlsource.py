@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from dialogues.problems import Mark, Problems
+from dialogues.content.problems import Mark, Problems
 
 
 @dataclass(frozen=True)

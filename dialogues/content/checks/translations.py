@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from dialogues.content.files import ContentFiles, Wording, locales, shown
-from dialogues.problems import Problems, did_you_mean
+from dialogues.content.problems import Problems, did_you_mean
 
 LOCK_SUFFIX = ".lock"
 LOCK_HEADER = (

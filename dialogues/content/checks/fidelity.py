@@ -7,8 +7,8 @@ options and other small parts inherit the source of the item they belong to.
 from __future__ import annotations
 
 from dialogues.content.files import ContentFiles, items, locales
-from dialogues.problems import Problems, did_you_mean
-from dialogues.yamlsource import Mapping, Scalar, Sequence
+from dialogues.content.problems import Problems, did_you_mean
+from dialogues.content.yamlsource import Mapping, Scalar, Sequence
 
 ITEM_KEYS = ("text", "answer", "steps")
 

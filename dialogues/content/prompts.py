@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dialogues.content.files import ContentFiles
-from dialogues.problems import Mark, Problems, did_you_mean
-from dialogues.schema import Reader
-from dialogues.yamlsource import Node
+from dialogues.content.problems import Mark, Problems, did_you_mean
+from dialogues.content.schema import Reader
+from dialogues.content.yamlsource import Node
 
 SET_ID_MAX = 20  # travels inside setup buttons
 PROMPT_ID_MAX = 32
