@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dialogues import callbacks
-from dialogues.model import Dialogue, Locale
+from dialogues.model import AUDIENCES, Dialogue, Locale
 from dialogues.outputs import Button, Message
-
-AUDIENCES = ("frontline", "leadership")
 
 
 def menu(lang: Locale, current: Dialogue | None) -> Message:

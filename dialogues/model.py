@@ -22,6 +22,7 @@ class StepKind(Enum):
 # Step kinds whose answer is one or more option ids (and so can be used in `when:`).
 OPTION_KINDS = frozenset({StepKind.CHOICE, StepKind.CHECKLIST, StepKind.YESNO})
 SKIPPED = "skipped"
+AUDIENCES = ("frontline", "leadership")  # who a dialogue is for; the menu groups them in this order
 
 
 @dataclass(frozen=True)

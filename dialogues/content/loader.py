@@ -12,6 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from dialogues.content.checks import check_files
+from dialogues.content.checks.flow import check_flow
+from dialogues.content.checks.summaries import check_summaries
 from dialogues.content.files import ContentFiles
 from dialogues.content.privacy_notice import load_privacy_notice
 from dialogues.content.problems import ContentError, Mark, Problems, did_you_mean
@@ -22,7 +24,7 @@ from dialogues.content.yamlsource import Mapping, Node, Scalar, Sequence
 from dialogues.guidance.cards import OutOfScope, SynonymGroup, load_cards, load_out_of_scope, load_synonyms
 from dialogues.guidance.checks import check_out_of_scope, check_synonyms
 from dialogues.model import (
-    OPTION_KINDS,
+    AUDIENCES,
     SKIPPED,
     Dialogue,
     Library,
@@ -34,15 +36,12 @@ from dialogues.model import (
     StepKind,
 )
 from dialogues.steps import KINDS
-from dialogues.templates import FIELD, TABLE_RANGE, table_columns
 
 DIALOGUE_ID_MAX = 20
 STEP_ID_MAX = 20
 OPTION_ID_MAX = 12
 LABEL_MAX = 40
 TEXT_MAX = 3000
-AUDIENCES = ("frontline", "leadership")
-TEMPLATE_KINDS = ("answer", "unticked", "each", "table")
 SHORT_MAX = 24
 REPEAT_MOST = 10
 REPEAT_LIMIT = 50
@@ -147,9 +146,8 @@ class _DialogueReader:
             mark=top.mark, repeat=repeat,
         )
         if not self.incomplete:
-            self._check_graph(dialogue)
-            self._check_repeat(dialogue, top.get("repeat"))
-            self._check_summaries(dialogue)
+            check_flow(r, dialogue, top.get("repeat"))
+            check_summaries(r, dialogue)
         return dialogue
 
     def _repeat(self, node: Node | None, steps: dict[str, Step]) -> Repeat | None:
@@ -186,20 +184,6 @@ class _DialogueReader:
                                     "the round before it")
                 return None
         return Repeat(first, last, span, most)
-
-    def _check_repeat(self, dialogue: Dialogue, node: Node | None) -> None:
-        """A repeat needs a way back to its first step from within or after the round."""
-        repeat = dialogue.repeat
-        if repeat is None or node is None:
-            return
-        graph = {s.id: set(s.targets().values()) for s in dialogue.steps.values()}
-        after_first = _reach(graph, repeat.first) - {repeat.first}
-        if not any(repeat.first in graph[s] for s in after_first | {repeat.first}):
-            self.reader.error(
-                node.mark,
-                f"nothing leads back to '{repeat.first}', so the round can never repeat — add a "
-                f"yes/no step after '{repeat.last}' with 'yes: {repeat.first}'",
-            )
 
     def _steps(self, node: Node | None) -> dict[str, Step]:
         steps: dict[str, Step] = {}
@@ -317,159 +301,6 @@ class _DialogueReader:
                 continue
             notes.append(Note(conditions["when"], text, marks, conditions["when_not"]))
         return tuple(notes)
-
-    def _check_graph(self, dialogue: Dialogue) -> None:
-        """Branch targets exist, every step is reachable, and every path can reach a summary."""
-        steps = dialogue.steps
-        broken = False
-        for step in steps.values():
-            if step.kind is not StepKind.SUMMARY and step.next is None:
-                broken = True
-                self.reader.error(
-                    step.mark,
-                    f"step '{step.id}' is the last step but not a summary — add 'next:' "
-                    "naming the step that follows, or end the dialogue with a summary step",
-                )
-                continue
-            branches = [step.next] + [o.next for o in step.options]
-            for target in filter(None, branches):
-                if target not in steps:
-                    broken = True
-                    self.reader.error(
-                        step.mark,
-                        f"step '{step.id}' leads to a step that does not exist: '{target}'"
-                        f"{did_you_mean(target, steps)}",
-                    )
-        if broken:
-            return
-        graph = {s.id: set(s.targets().values()) for s in steps.values()}
-        reachable = _reach(graph, dialogue.start)
-        for step in steps.values():
-            if step.id not in reachable:
-                self.reader.error(
-                    step.mark,
-                    f"step '{step.id}' can never be reached — point a 'next:' or an option's "
-                    "'next:' to it, or delete it",
-                )
-        summaries = {s.id for s in steps.values() if s.kind is StepKind.SUMMARY}
-        for step in steps.values():
-            if step.id in reachable and not (_reach(graph, step.id) & summaries):
-                self.reader.error(
-                    step.mark,
-                    f"from step '{step.id}' there is no way to reach a summary — one of the "
-                    "steps after it must lead on to the summary",
-                )
-
-    def _check_summaries(self, dialogue: Dialogue) -> None:
-        for step in dialogue.steps.values():
-            if step.kind is not StepKind.SUMMARY:
-                continue
-            self._check_template(step.text, step, dialogue)
-            for note in step.notes:
-                self._check_template(note.text, step, dialogue)
-                self._check_when(note, step, dialogue)
-
-    def _check_template(self, text: str, summary: Step, dialogue: Dialogue) -> None:
-        for match in FIELD.finditer(text):
-            kind, _, step_id = match.group(1).partition(":")
-            kind, step_id = kind.strip(), step_id.strip()
-            field = match.group(0)
-            if kind not in TEMPLATE_KINDS or not step_id:
-                self.reader.error(
-                    summary.mark,
-                    f"'{field}' in summary '{summary.id}' is not a template field — write "
-                    "{answer:<step id>}, {unticked:<step id>}, {each:<step id>} or "
-                    "{table:<first step>..<last step>}" + did_you_mean(kind, TEMPLATE_KINDS),
-                )
-            elif kind == "table":
-                self._check_table(field, step_id, summary, dialogue)
-            elif step_id not in dialogue.steps:
-                self.reader.error(
-                    summary.mark,
-                    f"'{field}' in summary '{summary.id}' names a step that does not exist: "
-                    f"'{step_id}'{did_you_mean(step_id, dialogue.steps)}",
-                )
-            elif kind == "unticked" and dialogue.steps[step_id].kind is not StepKind.CHECKLIST:
-                self.reader.error(
-                    summary.mark,
-                    f"'{field}' only works with a checklist step; '{step_id}' is a "
-                    f"{dialogue.steps[step_id].kind.value} step — use {{answer:{step_id}}}",
-                )
-            elif kind == "each" and (dialogue.repeat is None
-                                     or step_id not in dialogue.repeat.steps):
-                self.reader.error(
-                    summary.mark,
-                    f"'{field}' only works with a step inside the dialogue's 'repeat' — "
-                    f"use {{answer:{step_id}}}",
-                )
-
-    def _check_table(self, field: str, spec: str, summary: Step, dialogue: Dialogue) -> None:
-        """`{table:first..last}`: a real range of steps, each with a `short:` heading."""
-        first, _, last = (part.strip() for part in spec.partition(TABLE_RANGE))
-        for step_id in filter(None, (first, last)):
-            if step_id not in dialogue.steps:
-                self.reader.error(
-                    summary.mark,
-                    f"'{field}' in summary '{summary.id}' names a step that does not exist: "
-                    f"'{step_id}'{did_you_mean(step_id, dialogue.steps)}",
-                )
-                return
-        columns = table_columns(dialogue, spec) if last else None
-        if not columns:
-            self.reader.error(
-                summary.mark,
-                f"'{field}' in summary '{summary.id}' should name a range of steps in file "
-                "order, such as {table:funder_name..certification}",
-            )
-            return
-        for step in columns:
-            if not step.short:
-                self.reader.error(
-                    step.mark,
-                    f"step '{step.id}' is a column of '{field}' and needs a heading: add "
-                    "'short:' with a few words",
-                )
-
-    def _check_when(self, note: Note, summary: Step, dialogue: Dialogue) -> None:
-        for step_id, option_ids in note.when_not.items():
-            step = dialogue.steps.get(step_id)
-            if step is not None and step.kind is not StepKind.CHECKLIST:
-                self.reader.error(
-                    note.marks.get(step_id, summary.mark),
-                    f"'when_not' only works with checklist steps; '{step_id}' is a "
-                    f"{step.kind.value} step — list its other options under 'when' instead",
-                )
-                continue
-            self._check_options(note, step_id, option_ids, summary, dialogue)
-        for step_id, option_ids in note.when.items():
-            self._check_options(note, step_id, option_ids, summary, dialogue)
-
-    def _check_options(self, note: Note, step_id: str, option_ids: frozenset[str],
-                       summary: Step, dialogue: Dialogue) -> None:
-        mark = note.marks.get(step_id, summary.mark)
-        step = dialogue.steps.get(step_id)
-        if step is None:
-            self.reader.error(mark, f"'when' names a step that does not exist: '{step_id}'"
-                                    f"{did_you_mean(step_id, dialogue.steps)}")
-            return
-        valid = {o.id for o in step.options} | ({SKIPPED} if step.optional else set())
-        if step.kind not in OPTION_KINDS and not step.optional:
-            self.reader.error(mark, f"'when' can only test choice, checklist, yes/no or "
-                                    f"optional steps; '{step_id}' is a {step.kind.value} step")
-            return
-        for option_id in sorted(option_ids - valid):
-            hint = did_you_mean(option_id, valid) or f" (its options: {', '.join(sorted(valid))})"
-            self.reader.error(mark, f"step '{step_id}' has no option '{option_id}'{hint}")
-
-def _reach(graph: dict[str, set[str]], start: str) -> set[str]:
-    seen, todo = {start}, [start]
-    while todo:
-        for target in graph.get(todo.pop(), ()):
-            if target in graph and target not in seen:
-                seen.add(target)
-                todo.append(target)
-    return seen
-
 
 def load_dialogue(files: ContentFiles, file: Path, sections: dict[str, str]) -> Dialogue | None:
     reader = _DialogueReader(sections, files.problems)

@@ -1,7 +1,8 @@
 """The reviewers' checks, run after the loader on the whole content folder.
 
-`run_checks` is the one entry point (called at the end of `check_library`): language care and
-translations give warnings, fidelity and review blocks give errors, all in `path:line:col` form.
+`check_files` runs them over the files a load already read (from `check_library`); `run_checks`
+reads a folder for them on its own. Language care and translations give warnings, fidelity and
+review blocks give errors, all in `path:line:col` form.
 """
 
 from __future__ import annotations
