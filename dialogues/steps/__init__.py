@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dialogues.model import Step, StepKind
 from dialogues.session import Answer
-from dialogues.steps.base import StepType
+from dialogues.steps.base import StepType, UIStrings
 from dialogues.steps.checklist import Checklist
 from dialogues.steps.choice import Choice
 from dialogues.steps.info import Info
@@ -21,7 +21,7 @@ def kind_of(step: Step) -> StepType:
     return KINDS[step.kind]
 
 
-def answer_text(step: Step, answer: Answer, ui: dict[str, str]) -> str:
+def answer_text(step: Step, answer: Answer, ui: UIStrings) -> str:
     """An answer as the person saw it: labels, "Yes"/"No", their own words, or "(skipped)"."""
     if answer is None:
         return ui["answer_skipped"]

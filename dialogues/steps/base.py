@@ -8,6 +8,7 @@ templates ask the kind instead of switching over `StepKind` each in their own wa
 
 from __future__ import annotations
 
+from collections import abc
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -20,6 +21,7 @@ from dialogues.outputs import Button
 from dialogues.session import Answer, Session
 
 Row = tuple[Button, ...]
+UIStrings = abc.Mapping[str, str]  # interface strings, read only
 MakeButton = Callable[..., Button]  # (label, action, option="") -> a button of this step
 
 
@@ -115,7 +117,7 @@ class StepType:
         """What typed text does on this step: by default, point at the buttons."""
         return Say(ui["use_buttons"], show_step=True)
 
-    def answer_text(self, step: Step, answer: str | tuple[str, ...], ui: dict[str, str]) -> str:
+    def answer_text(self, step: Step, answer: str | tuple[str, ...], ui: UIStrings) -> str:
         """The answer (never None here) as the person saw it."""
         return answer if isinstance(answer, str) else ticked_labels(step, answer, ui)
 
@@ -124,7 +126,7 @@ class StepType:
         return ()
 
 
-def ticked_labels(step: Step, ticked: tuple[str, ...], ui: dict[str, str]) -> str:
+def ticked_labels(step: Step, ticked: tuple[str, ...], ui: UIStrings) -> str:
     """The labels of the ticked options, in the step's order ("none ticked" when there are none)."""
     labels = [o.label for o in step.options if o.id in ticked]
     return ", ".join(labels) if labels else ui["answer_none_ticked"]

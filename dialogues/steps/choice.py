@@ -6,7 +6,17 @@ from dialogues.content.yamlsource import Mapping
 from dialogues.events import Action, Press
 from dialogues.model import Step, StepKind
 from dialogues.session import Session
-from dialogues.steps.base import COMMON_KEYS, Advance, FieldSource, Outcome, Refuse, Row, StepType, View
+from dialogues.steps.base import (
+    COMMON_KEYS,
+    Advance,
+    FieldSource,
+    Outcome,
+    Refuse,
+    Row,
+    StepType,
+    UIStrings,
+    View,
+)
 
 
 class Choice(StepType):
@@ -24,7 +34,7 @@ class Choice(StepType):
               ui: dict[str, str]) -> Outcome | None:
         return choose(event, step, ui)
 
-    def answer_text(self, step: Step, answer: str | tuple[str, ...], ui: dict[str, str]) -> str:
+    def answer_text(self, step: Step, answer: str | tuple[str, ...], ui: UIStrings) -> str:
         if isinstance(answer, tuple):
             return super().answer_text(step, answer, ui)
         option = step.option(answer)

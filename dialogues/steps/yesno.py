@@ -7,7 +7,7 @@ from dialogues.content.yamlsource import Mapping
 from dialogues.events import Action, Press
 from dialogues.model import Option, Step, StepKind
 from dialogues.session import Session
-from dialogues.steps.base import FieldSource, Outcome, Row, StepType, View
+from dialogues.steps.base import FieldSource, Outcome, Row, StepType, UIStrings, View
 from dialogues.steps.choice import choose
 
 
@@ -29,7 +29,7 @@ class YesNo(StepType):
               ui: dict[str, str]) -> Outcome | None:
         return choose(event, step, ui)
 
-    def answer_text(self, step: Step, answer: str | tuple[str, ...], ui: dict[str, str]) -> str:
+    def answer_text(self, step: Step, answer: str | tuple[str, ...], ui: UIStrings) -> str:
         return ui["button_yes"] if answer == "yes" else ui["button_no"]
 
 
