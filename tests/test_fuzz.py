@@ -84,13 +84,8 @@ class Fuzzer:
         rng, api = self.rng, self.api
         user = rng.choice(PRIVATE_USERS)
         roll = rng.random()
-        if roll < 0.40:  # tap a real button: mostly the newest message, sometimes an old one
-            buttons = self.buttons(user)
-            if buttons:
-                newest = [b for b in buttons if b[0]["message_id"] == buttons[-1][0]["message_id"]]
-                message, data = rng.choice(newest if rng.random() < 0.8 else buttons)
-                return api.callback_update(message, data, user_id=user)
-            return api.message_update("/start", chat_id=user, user_id=user)
+        if roll < 0.40:
+            return self.tap(user)
         if roll < 0.55:
             return api.message_update(rng.choice(self.texts), chat_id=user, user_id=user)
         if roll < 0.65:
@@ -98,39 +93,63 @@ class Fuzzer:
             if rng.random() < 0.3:
                 command += " " + rng.choice(self.texts)[:200]
             return api.message_update(command, chat_id=user, user_id=user)
-        if roll < 0.75:  # forged or mutated callback data, on a real message when there is one
-            buttons = self.buttons(user)
-            if not buttons:
-                return api.message_update("/menu", chat_id=user, user_id=user)
-            message, data = rng.choice(buttons)
-            if rng.random() < 0.5:
-                data = rng.choice(self.junk)[:64]
-            else:
-                position = rng.randrange(len(data))
-                data = data[:position] + rng.choice("0az|_9-") + data[position + 1:]
-            return api.callback_update(message, data, user_id=user)
+        if roll < 0.75:
+            return self.forged_tap(user)
         if roll < 0.80:
             return api.edited_message_update(rng.choice(self.texts) or ".", chat_id=user,
                                              user_id=user)
         if roll < 0.85:
-            kind = rng.choice(("photo", "document", "sticker"))
-            if kind == "photo":
-                return api.photo_update(chat_id=user, user_id=user,
-                                        caption=rng.choice(self.texts)[:1024] or None)
-            if kind == "document":
-                return api.document_update("notes.txt", b"hello", chat_id=user, user_id=user)
-            return api.sticker_update(chat_id=user, user_id=user)
-        if roll < 0.93:  # groups: commands, text, and forged taps
-            chat_id, chat_type = rng.choice(GROUPS)
-            text = rng.choice(COMMANDS + self.texts) or "hi"
-            update = api.message_update(text, chat_id=chat_id, user_id=user, chat_type=chat_type)
-            if rng.random() < 0.3 and self.buttons(chat_id):
-                message, _data = rng.choice(self.buttons(chat_id))
-                return api.callback_update(message, rng.choice(self.junk)[:64] or "x",
-                                           user_id=user)
-            return update
+            return self.attachment(user)
+        if roll < 0.93:
+            return self.in_group(user)
         return self.damaged(api.message_update(rng.choice(self.texts) or "x", chat_id=user,
                                                user_id=user), user)
+
+    def tap(self, user: int) -> dict:
+        """A real button: mostly on the newest message, sometimes on an old one."""
+        rng, api = self.rng, self.api
+        buttons = self.buttons(user)
+        if buttons:
+            newest = [b for b in buttons if b[0]["message_id"] == buttons[-1][0]["message_id"]]
+            message, data = rng.choice(newest if rng.random() < 0.8 else buttons)
+            return api.callback_update(message, data, user_id=user)
+        return api.message_update("/start", chat_id=user, user_id=user)
+
+    def forged_tap(self, user: int) -> dict:
+        """Forged or mutated callback data, on a real message when there is one."""
+        rng, api = self.rng, self.api
+        buttons = self.buttons(user)
+        if not buttons:
+            return api.message_update("/menu", chat_id=user, user_id=user)
+        message, data = rng.choice(buttons)
+        if rng.random() < 0.5:
+            data = rng.choice(self.junk)[:64]
+        else:
+            position = rng.randrange(len(data))
+            data = data[:position] + rng.choice("0az|_9-") + data[position + 1:]
+        return api.callback_update(message, data, user_id=user)
+
+    def attachment(self, user: int) -> dict:
+        rng, api = self.rng, self.api
+        kind = rng.choice(("photo", "document", "sticker"))
+        if kind == "photo":
+            return api.photo_update(chat_id=user, user_id=user,
+                                    caption=rng.choice(self.texts)[:1024] or None)
+        if kind == "document":
+            return api.document_update("notes.txt", b"hello", chat_id=user, user_id=user)
+        return api.sticker_update(chat_id=user, user_id=user)
+
+    def in_group(self, user: int) -> dict:
+        """Groups: commands, text, and forged taps."""
+        rng, api = self.rng, self.api
+        chat_id, chat_type = rng.choice(GROUPS)
+        text = rng.choice(COMMANDS + self.texts) or "hi"
+        update = api.message_update(text, chat_id=chat_id, user_id=user, chat_type=chat_type)
+        if rng.random() < 0.3 and self.buttons(chat_id):
+            message, _data = rng.choice(self.buttons(chat_id))
+            return api.callback_update(message, rng.choice(self.junk)[:64] or "x",
+                                       user_id=user)
+        return update
 
     def damaged(self, update: dict, user: int) -> dict:
         """An update with fields missing or an unusual chat, as Telegram may send (a copy: the

@@ -15,7 +15,7 @@ from dialogues import callbacks
 from dialogues.engine import Engine
 from dialogues.events import Action, Event, GoBack, Press, StartDialogue, TextInput
 from dialogues.model import Dialogue, Library, StepKind
-from dialogues.outputs import Document, Output
+from dialogues.outputs import Document, Message, Output
 from dialogues.session import Session
 from dialogues.templates import FIELD
 
@@ -59,18 +59,20 @@ class Exploration:
                     self.problems.append(f"{where}: unresolved field in the document")
                 continue
             message = shown(output)
-            if message is None:
-                continue
-            if not message.text.strip():
-                self.problems.append(f"{where}: a message with no wording")
-            if FIELD.search(message.text):
-                self.problems.append(f"{where}: unresolved field {FIELD.search(message.text)[0]}")
-            for row in message.buttons:
-                for button in row:
-                    if not button.label.strip():
-                        self.problems.append(f"{where}: a button with no label")
-                    if not button.url and callbacks.decode(button.data) is None:
-                        self.problems.append(f"{where}: button {button.label!r} cannot be decoded")
+            if message is not None:
+                self.check_message(where, message)
+
+    def check_message(self, where: str, message: Message) -> None:
+        if not message.text.strip():
+            self.problems.append(f"{where}: a message with no wording")
+        if FIELD.search(message.text):
+            self.problems.append(f"{where}: unresolved field {FIELD.search(message.text)[0]}")
+        for row in message.buttons:
+            for button in row:
+                if not button.label.strip():
+                    self.problems.append(f"{where}: a button with no label")
+                if not button.url and callbacks.decode(button.data) is None:
+                    self.problems.append(f"{where}: button {button.label!r} cannot be decoded")
 
 
 def moves(engine: Engine, session: Session, outputs: list[Output]) -> list[Event]:

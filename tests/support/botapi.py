@@ -394,16 +394,9 @@ def _html_open(text: str, i: int, out: _Out, stack: list[_Open]) -> int:
 def _html_attrs(text: str, j: int, tag: str, tag_pos: int) -> tuple[dict[str, str], int]:
     """Parse ``name="value"`` pairs up to the closing ``>``; returns (attrs, index of ``>``)."""
     attrs: dict[str, str] = {}
-    n = len(text)
-
-    def unclosed() -> _ParseError:
-        return _ParseError(f"Unclosed start tag at byte offset {_byte_offset(text, tag_pos)}")
-
+    unclosed = _ParseError(f"Unclosed start tag at byte offset {_byte_offset(text, tag_pos)}")
     while True:
-        while j < n and text[j].isspace():
-            j += 1
-        if j >= n:
-            raise unclosed()
+        j = _html_skip_space(text, j, unclosed)
         if text[j] == ">":
             return attrs, j
         name_end = _HTML_ATTR_NAME.match(text, j).end()  # type: ignore[union-attr]
@@ -413,30 +406,36 @@ def _html_attrs(text: str, j: int, tag: str, tag_pos: int) -> tuple[dict[str, st
                 f'Empty attribute name in the tag "{tag}" at byte offset '
                 f"{_byte_offset(text, tag_pos)}"
             )
-        j = name_end
-        while j < n and text[j].isspace():
-            j += 1
-        if j >= n:
-            raise unclosed()
+        j = _html_skip_space(text, name_end, unclosed)
         if text[j] != "=":
             attrs[name] = ""
             continue
-        j += 1
-        while j < n and text[j].isspace():
-            j += 1
-        if j >= n:
-            raise unclosed()
-        if text[j] in "\"'":
-            end = text.find(text[j], j + 1)
-            if end < 0:
-                raise unclosed()
-            raw, j = text[j + 1 : end], end + 1
-        else:
-            end = j
-            while end < n and not text[end].isspace() and text[end] != ">":
-                end += 1
-            raw, j = text[j:end], end
+        j = _html_skip_space(text, j + 1, unclosed)
+        raw, j = _html_attr_value(text, j, unclosed)
         attrs[name] = _html_unescape(raw)
+
+
+def _html_skip_space(text: str, j: int, unclosed: _ParseError) -> int:
+    """The index of the next non-space character; the tag is unclosed if there is none."""
+    n = len(text)
+    while j < n and text[j].isspace():
+        j += 1
+    if j >= n:
+        raise unclosed
+    return j
+
+
+def _html_attr_value(text: str, j: int, unclosed: _ParseError) -> tuple[str, int]:
+    """A quoted or bare attribute value starting at `j`, and the index after it."""
+    if text[j] in "\"'":
+        end = text.find(text[j], j + 1)
+        if end < 0:
+            raise unclosed
+        return text[j + 1 : end], end + 1
+    end, n = j, len(text)
+    while end < n and not text[end].isspace() and text[end] != ">":
+        end += 1
+    return text[j:end], end
 
 
 def _html_close(
@@ -530,25 +529,7 @@ def parse_markdown_v2(text: str) -> tuple[str, list[Json]]:
             out.add(text[i:])
             break
         out.add(text[i : special.start()])
-        i = special.start()
-        char = text[i]
-        if char == "\\" and i + 1 < n and 0 < ord(text[i + 1]) <= 126:
-            out.add(text[i + 1])
-            i += 2
-        elif char == "\\":
-            out.add(char)
-            i += 1
-        elif char == "\n":
-            _mdv2_newline(text, i, out, quote, entities)
-            i += 1
-        elif char == ">" and (i == 0 or text[i - 1] == "\n"):
-            if not quote:
-                quote.append(out.u16)
-            i += 1
-        elif stack and _mdv2_is_end(stack[-1].tag, text, i):
-            i = _mdv2_close(text, i, out, stack, entities)
-        else:
-            i = _mdv2_open(text, i, out, stack)
+        i = _mdv2_special(text, special.start(), out, stack, quote, entities)
     if stack:
         top = stack[-1]
         raise _ParseError(
@@ -557,6 +538,28 @@ def parse_markdown_v2(text: str) -> tuple[str, list[Json]]:
     if quote and out.u16 > quote[0]:
         entities.append(_entity("blockquote", quote[0], out.u16))
     return out.text(), _sorted_entities(entities)
+
+
+def _mdv2_special(text: str, i: int, out: _Out, stack: list[_Open], quote: list[int],
+                  entities: list[Json]) -> int:
+    """Handle the special character at `i`; returns the index after what it consumed."""
+    char = text[i]
+    if char == "\\" and i + 1 < len(text) and 0 < ord(text[i + 1]) <= 126:
+        out.add(text[i + 1])
+        return i + 2
+    if char == "\\":
+        out.add(char)
+        return i + 1
+    if char == "\n":
+        _mdv2_newline(text, i, out, quote, entities)
+        return i + 1
+    if char == ">" and (i == 0 or text[i - 1] == "\n"):
+        if not quote:
+            quote.append(out.u16)
+        return i + 1
+    if stack and _mdv2_is_end(stack[-1].tag, text, i):
+        return _mdv2_close(text, i, out, stack, entities)
+    return _mdv2_open(text, i, out, stack)
 
 
 def _mdv2_newline(text: str, i: int, out: _Out, quote: list[int], entities: list[Json]) -> None:
