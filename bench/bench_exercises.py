@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from dialogues import callbacks
+from dialogues.content.loader import load_library
 from dialogues.engine import Engine
 from dialogues.events import Action, Event, Press, StartDialogue, TextInput
-from dialogues.loader import load_library
 from dialogues.session import Session
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"

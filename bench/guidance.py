@@ -24,10 +24,10 @@ from rank_bm25 import BM25Okapi
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from dialogues.evaluation import Figures, Question, Rank, load_questions, measure  # noqa: E402
-from dialogues.guidance import Card  # noqa: E402
-from dialogues.loader import load_library  # noqa: E402
-from dialogues.search import CardIndex  # noqa: E402
+from dialogues.content.loader import load_library  # noqa: E402
+from dialogues.guidance.cards import Card  # noqa: E402
+from dialogues.guidance.index import CardIndex  # noqa: E402
+from tests.support.evaluation import Figures, Question, Rank, load_questions, measure  # noqa: E402
 
 
 def baseline(cards: tuple[Card, ...]) -> Rank:

@@ -28,9 +28,9 @@ from bot.crypto import Sealer
 from bot.settings import Settings
 from bot.store import SessionStore
 from dialogues import privacy
+from dialogues.content.loader import load_library
 from dialogues.engine import Engine
 from dialogues.events import Action, Press, StartDialogue, TextInput
-from dialogues.loader import load_library
 from tests.support.botapi import FakeBotApi, RecordingRequest
 
 ANSWERS = [

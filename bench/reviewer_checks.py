@@ -13,10 +13,11 @@ from pathlib import Path
 
 import yaml
 
-from dialogues.checks import run_checks
+from dialogues.content.checks import run_checks
+from dialogues.content.files import ContentFiles
+from dialogues.content.loader import check_library, load_sections
+from dialogues.content.problems import Problems
 from dialogues.engine import Engine
-from dialogues.loader import check_library, load_sections
-from dialogues.problems import Problems
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 ROUNDS = 21
@@ -39,7 +40,7 @@ def compose_all(loader: type) -> None:
 
 
 def main() -> None:
-    sections = load_sections(CONTENT, Problems())
+    sections = load_sections(ContentFiles(CONTENT, Problems()))
     files = len(list(CONTENT.rglob("*.yaml")))
     python_yaml = best_of(lambda: compose_all(yaml.SafeLoader))
     libyaml = best_of(lambda: compose_all(yaml.CSafeLoader))

@@ -26,8 +26,8 @@ from pathlib import Path
 from bot.app import build_application
 from bot.settings import Settings
 from bot.store import SessionStore
+from dialogues.content.loader import load_library
 from dialogues.engine import Engine
-from dialogues.loader import load_library
 from dialogues.schedules.model import Timing
 from tests.support import TOKEN, BotApiServer, FakeBotApi, FaultPolicy
 

@@ -26,9 +26,9 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 from bot import render
 from bot.store import SessionStore
 from dialogues import callbacks
+from dialogues.content.loader import load_library
 from dialogues.engine import Engine
 from dialogues.events import ShowHome, StartDialogue, TextInput
-from dialogues.loader import load_library
 from dialogues.outputs import Message
 from tests.support.botapi import FakeBotApi, RecordingRequest
 from tests.support.coach import coach_app

@@ -18,12 +18,12 @@ from bot.crypto import Sealer
 from bot.features.guidance.store import read_feedback
 from bot.settings import Settings
 from dialogues import graph
-from dialogues.checks import run_checks
-from dialogues.checks.review import unapproved
-from dialogues.checks.translations import record_translation
+from dialogues.content.checks import run_checks
+from dialogues.content.checks.review import unapproved
+from dialogues.content.checks.translations import record_translation
+from dialogues.content.loader import check_library
+from dialogues.content.problems import ContentError, Problems
 from dialogues.engine import Engine
-from dialogues.loader import check_library
-from dialogues.problems import ContentError, Problems
 
 log = logging.getLogger("coachbot")
 GRAPH_FOLDER = Path(__file__).resolve().parent.parent / "docs" / "dialogues"

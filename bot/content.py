@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dialogues.checks.review import approved_only
-from dialogues.loader import check_library
+from dialogues.content.checks.review import approved_only
+from dialogues.content.loader import check_library
+from dialogues.content.problems import Problems
 from dialogues.model import Library
-from dialogues.problems import Problems
 
 
 def load_content(content: Path, require_approved: bool) -> tuple[Library | None, Problems]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from dialogues.guidance import Card, OutOfScope, SynonymGroup
-from dialogues.problems import Mark
-from dialogues.prompts import PromptSet
+from dialogues.content.problems import Mark
+from dialogues.content.prompts import PromptSet
+from dialogues.guidance.cards import Card, OutOfScope, SynonymGroup
 
 
 class StepKind(Enum):
@@ -22,6 +22,7 @@ class StepKind(Enum):
 # Step kinds whose answer is one or more option ids (and so can be used in `when:`).
 OPTION_KINDS = frozenset({StepKind.CHOICE, StepKind.CHECKLIST, StepKind.YESNO})
 SKIPPED = "skipped"
+AUDIENCES = ("frontline", "leadership")  # who a dialogue is for; the menu groups them in this order
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ class Library:
     locales: dict[str, Locale]
     version: str
     default_locale: str = "en"
+    approved: frozenset[str] = frozenset()  # files a reviewer approved (content/en/ui.yaml)
 
     def locale(self, code: str | None) -> Locale:
         """The locale for a language code such as Telegram's 'es' or 'es-MX'; else the default."""

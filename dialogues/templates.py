@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from dialogues.model import SKIPPED, Dialogue, Note, Step, StepKind
 from dialogues.session import Answer
+from dialogues.steps import answer_text
+from dialogues.steps.base import ticked_labels
 
 FIELD = re.compile(r"\{([^{}]*)\}")
 TABLE_RANGE = ".."
@@ -44,25 +46,9 @@ class Scope:
     round_steps: frozenset[str] = frozenset()
 
 
-def answer_text(step: Step, answer: Answer, ui: dict[str, str]) -> str:
-    """An answer as the person saw it: labels, "Yes"/"No", their own words, or "(skipped)"."""
-    if answer is None:
-        return ui["answer_skipped"]
-    if step.kind is StepKind.YESNO:
-        return ui["button_yes"] if answer == "yes" else ui["button_no"]
-    if isinstance(answer, tuple):
-        labels = [o.label for o in step.options if o.id in answer]
-        return ", ".join(labels) if labels else ui["answer_none_ticked"]
-    if step.kind is StepKind.CHOICE:
-        option = step.option(answer)
-        return option.label if option else answer
-    return answer
-
-
 def _unticked(step: Step, answer: Answer, ui: dict[str, str]) -> str:
     ticked = answer if isinstance(answer, tuple) else ()
-    labels = [o.label for o in step.options if o.id not in ticked]
-    return ", ".join(labels) if labels else ui["answer_none_ticked"]
+    return ticked_labels(step, tuple(o.id for o in step.options if o.id not in ticked), ui)
 
 
 def table_columns(dialogue: Dialogue, spec: str) -> list[Step] | None:

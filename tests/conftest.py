@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.store import SessionStore
+from dialogues.content.loader import load_library
 from dialogues.engine import Engine
-from dialogues.loader import load_library
 from dialogues.model import Library
 
 # Fixtures of the scheduled prompts feature (a fake clock, a Bot on the local Bot API stand-in).

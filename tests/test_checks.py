@@ -11,9 +11,9 @@ import pytest
 
 from bot.cli import main
 from bot.console import ConsoleCoach
-from dialogues.checks.translations import fingerprint, record_translation
+from dialogues.content.checks.translations import fingerprint, record_translation
+from dialogues.content.loader import check_library
 from dialogues.engine import Engine
-from dialogues.loader import check_library
 from dialogues.model import Library
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from conftest import CONTENT
 
-from dialogues.loader import load_library
+from dialogues.content.loader import load_library
 from dialogues.model import Library
 
 # Framing sections of the guidelines that describe the document itself, not a practice.

@@ -9,9 +9,9 @@ from bot.console import ConsoleCoach
 from dialogues import callbacks
 from dialogues.engine import Engine
 from dialogues.events import Ask, ShowCard, StartDialogue, TextInput, Vote
+from dialogues.guidance.index import Guidance
 from dialogues.model import Library
 from dialogues.outputs import Message, Notice, Tally
-from dialogues.search import Guidance
 from tests.test_engine import Walk, ui
 
 OFF_TOPIC = "what's the wifi password"

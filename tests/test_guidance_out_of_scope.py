@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from dialogues.content.loader import check_library
 from dialogues.engine import Engine
-from dialogues.loader import check_library
+from dialogues.guidance.index import Guidance
 from dialogues.model import Library
-from dialogues.search import Guidance
 from tests.conftest import CONTENT
 
 CARD = """\

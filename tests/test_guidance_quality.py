@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from dialogues.engine import Engine
-from dialogues.evaluation import Figures, Question, load_questions, measure
-from dialogues.search import Guidance
+from dialogues.guidance.index import Guidance
+from tests.support.evaluation import Figures, Question, load_questions, measure
 
 DATA = Path(__file__).resolve().parent / "data"
 QUESTION_FILES = (DATA / "guidance_questions.yaml", DATA / "guidance_questions_fresh.yaml")

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from dialogues.guidance import Card, SynonymGroup
-from dialogues.loader import check_library
-from dialogues.problems import Mark
-from dialogues.search import CardIndex, all_words, language_of
+from dialogues.content.loader import check_library
+from dialogues.content.problems import Mark
+from dialogues.guidance.cards import Card, SynonymGroup
+from dialogues.guidance.index import CardIndex
+from dialogues.guidance.words import all_words, language_of
 
 
 def card(card_id: str, title: str) -> Card:

@@ -11,10 +11,10 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.store import SessionStore
+from dialogues.content.loader import load_library
 from dialogues.engine import Engine
-from dialogues.loader import load_library
+from dialogues.guidance.index import Guidance
 from dialogues.model import Library
-from dialogues.search import Guidance
 from tests.support.botapi import FakeBotApi
 from tests.support.chat import ChatDriver, running_app
 from tests.support.coach import coach_app

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dialogues.loader import check_library, load_library
+from dialogues.content.loader import check_library, load_library
+from dialogues.content.problems import ContentError
 from dialogues.model import StepKind
-from dialogues.problems import ContentError
 
 GOOD = """\
 id: demo

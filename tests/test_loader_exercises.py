@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dialogues.loader import check_library, load_library
+from dialogues.content.loader import check_library, load_library
 
 ROUNDS = """\
 id: demo

@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet
 
 from bot.crypto import Sealer
 from bot.store import DAY, KEEP_DAYS, DataKind, SessionStore
-from dialogues.loader import check_library
+from dialogues.content.loader import check_library
 from dialogues.session import Session
 
 SECRET = "A clinic on the corner we both refer to"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dialogues.loader import check_library
+from dialogues.content.loader import check_library
 from dialogues.model import Library
 from tests.conftest import CONTENT
 

@@ -18,9 +18,9 @@ from telegram.ext import Application
 from bot.content import load_content
 from bot.settings import Settings
 from bot.store import SessionStore
+from dialogues.content.loader import load_library
 from dialogues.engine import Engine
 from dialogues.events import StartDialogue, TextInput
-from dialogues.loader import load_library
 from tests.support.botapi import FakeBotApi
 from tests.support.chat import ChatDriver, running_app
 from tests.support.coach import coach_app

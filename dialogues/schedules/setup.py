@@ -20,9 +20,9 @@ from datetime import datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from dialogues.content.problems import did_you_mean
+from dialogues.content.prompts import PromptSet
 from dialogues.outputs import Button, EditMessage, Keyboard, Message, Notice, Output
-from dialogues.problems import did_you_mean
-from dialogues.prompts import PromptSet
 from dialogues.schedules.model import Schedule, Timing
 
 PREFIX = "1w"  # w for "when"; every callback prefix is listed in dialogues/callbacks.py

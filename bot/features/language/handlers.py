@@ -1,7 +1,7 @@
 """`/language`: a person picks the language the coach uses with them, with buttons.
 
 Without a choice, Telegram's `language_code` picks the locale; anything a translation lacks
-falls back to English (see `dialogues.loader.load_locale`).
+falls back to English (see `dialogues.content.loader.load_locale`).
 """
 
 from __future__ import annotations

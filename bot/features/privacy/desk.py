@@ -23,7 +23,7 @@ from dialogues.engine import Engine
 from dialogues.model import Locale, StepKind
 from dialogues.outputs import Message
 from dialogues.session import Session
-from dialogues.templates import answer_text
+from dialogues.steps import answer_text
 
 log = logging.getLogger(__name__)
 

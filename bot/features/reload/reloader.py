@@ -19,9 +19,9 @@ from bot import render
 from bot.content import load_content
 from bot.logsafe import who
 from bot.ports import Coach
+from dialogues.content.problems import Problems
 from dialogues.engine import Engine
 from dialogues.outputs import Message
-from dialogues.problems import Problems
 
 log = logging.getLogger(__name__)
 SHOWN_PROBLEMS = 30  # enough to start fixing; the full list is one `coachbot check` away

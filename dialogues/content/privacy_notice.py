@@ -8,22 +8,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dialogues.problems import Mark, Problems
-from dialogues.schema import Reader
-from dialogues.yamlsource import read_yaml
+from dialogues.content.files import ContentFiles
+from dialogues.content.problems import Mark
+from dialogues.content.schema import Reader
 
 LINES = 5
 LINE_MAX = 200
 
 
-def load_privacy_notice(file: Path, shown: str, sections: dict[str, str],
-                        problems: Problems) -> tuple[str, ...]:
+def load_privacy_notice(files: ContentFiles, file: Path,
+                        sections: dict[str, str]) -> tuple[str, ...]:
     """The notice's lines, or () after recording every problem found."""
     if not file.exists():
-        problems.error(Mark(shown), f"missing: write the {LINES} lines /privacy shows here")
+        files.problems.error(Mark(files.shown(file)),
+                             f"missing: write the {LINES} lines /privacy shows here")
         return ()
-    reader = Reader(problems)
-    top = reader.mapping(read_yaml(file, problems, shown), "privacy.yaml", ("source", "lines"))
+    reader = Reader(files.problems)
+    top = reader.mapping(files.content(file), "privacy.yaml", ("source", "lines"))
     if top is None:
         return ()
     reader.sources(top.get("source"), "the privacy notice", sections)

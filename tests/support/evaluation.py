@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from dialogues.guidance import Card
+from dialogues.guidance.cards import Card
 
 # A ranking: the cards shown for a question, best first, and whether it answers at all.
 Rank = Callable[[str], tuple[tuple[Card, ...], bool]]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from dialogues.problems import Mark, Problems, did_you_mean
-from dialogues.yamlsource import Mapping, Node, Scalar, Sequence
+from dialogues.content.problems import Mark, Problems, did_you_mean
+from dialogues.content.yamlsource import Mapping, Node, Scalar, Sequence
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 

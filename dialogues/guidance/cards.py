@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from dialogues.problems import Mark, Problems, did_you_mean
-from dialogues.schema import Reader
-from dialogues.yamlsource import Mapping, read_yaml
+from dialogues.content.files import ContentFiles
+from dialogues.content.problems import Mark, did_you_mean
+from dialogues.content.schema import Reader
+from dialogues.content.yamlsource import Mapping
 
 CARD_ID_MAX = 32
 TITLE_MAX = 120
@@ -34,13 +35,6 @@ class Card:
     more: str = ""
     related: tuple[str, ...] = ()
     also_asked: tuple[str, ...] = ()
-
-
-def _shown(file: Path, root: Path) -> str:
-    try:
-        return str(Path(root.name) / file.relative_to(root))
-    except ValueError:
-        return str(file)
 
 
 def _card(entry: Mapping, reader: Reader, sections: dict[str, str],
@@ -69,18 +63,18 @@ def _card(entry: Mapping, reader: Reader, sections: dict[str, str],
                 related=tuple(d for d in related if d in known), also_asked=also_asked)
 
 
-def load_cards(folder: Path, root: Path, sections: dict[str, str], dialogue_ids: Iterable[str],
-               problems: Problems) -> tuple[Card, ...]:
+def load_cards(files: ContentFiles, folder: Path, sections: dict[str, str],
+               dialogue_ids: Iterable[str]) -> tuple[Card, ...]:
     """Every card in `folder/*.yaml`, in file order; problems are recorded, not raised."""
+    problems = files.problems
     reader = Reader(problems)
     cards: dict[str, Card] = {}
     known = tuple(dialogue_ids)
     for file in sorted(folder.glob("*.y*ml")):
-        shown = _shown(file, root)
         if file.suffix != ".yaml":
-            problems.error(Mark(shown), "content files end in '.yaml' — rename the file")
+            problems.error(Mark(files.shown(file)), "content files end in '.yaml' — rename the file")
             continue
-        top = reader.mapping(read_yaml(file, problems, shown), "a guidance file", ("cards",))
+        top = reader.mapping(files.content(file), "a guidance file", ("cards",))
         for item in reader.sequence(top.get("cards") if top else None, "'cards'"):
             entry = reader.mapping(item, "a card", ("id", "title", "answer", "source"),
                                    ("more", "related", "also_asked"))
@@ -107,11 +101,10 @@ class SynonymGroup:
     mark: Mark
 
 
-def load_synonyms(file: Path, root: Path, problems: Problems) -> tuple[SynonymGroup, ...]:
+def load_synonyms(files: ContentFiles, file: Path) -> tuple[SynonymGroup, ...]:
     """Reviewer-owned search vocabulary of the language whose folder holds `file`."""
-    reader = Reader(problems)
-    top = reader.mapping(read_yaml(file, problems, _shown(file, root)), "synonyms file",
-                         ("groups",))
+    reader = Reader(files.problems)
+    top = reader.mapping(files.content(file), "synonyms file", ("groups",))
     groups: list[SynonymGroup] = []
     for node in reader.sequence(top.get("groups") if top else None, "'groups'"):
         group = reader.text_list(node, "a synonyms group")
@@ -133,11 +126,10 @@ class OutOfScope:
     mark: Mark
 
 
-def load_out_of_scope(file: Path, root: Path, problems: Problems) -> tuple[OutOfScope, ...]:
+def load_out_of_scope(files: ContentFiles, file: Path) -> tuple[OutOfScope, ...]:
     """Reviewer-owned topics outside the guidelines, each with the reason it is outside."""
-    reader = Reader(problems)
-    top = reader.mapping(read_yaml(file, problems, _shown(file, root)), "out-of-scope file",
-                         ("topics",))
+    reader = Reader(files.problems)
+    top = reader.mapping(files.content(file), "out-of-scope file", ("topics",))
     topics: list[OutOfScope] = []
     for node in reader.sequence(top.get("topics") if top else None, "'topics'"):
         entry = reader.mapping(node, "an out-of-scope topic", ("id", "why", "phrases"))

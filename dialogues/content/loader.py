@@ -7,15 +7,24 @@ unreachable steps, paths that never reach a summary, and template fields naming 
 
 from __future__ import annotations
 
-import hashlib
 import string
 from dataclasses import replace
 from pathlib import Path
 
-from dialogues.checks import run_checks
-from dialogues.guidance import OutOfScope, SynonymGroup, load_cards, load_out_of_scope, load_synonyms
+from dialogues.content.checks import check_files
+from dialogues.content.checks.flow import check_flow
+from dialogues.content.checks.summaries import check_summaries
+from dialogues.content.files import ContentFiles
+from dialogues.content.privacy_notice import load_privacy_notice
+from dialogues.content.problems import ContentError, Mark, Problems, did_you_mean
+from dialogues.content.prompts import load_prompts
+from dialogues.content.schema import Reader
+from dialogues.content.uistrings import UI_FIELDS
+from dialogues.content.yamlsource import Mapping, Node, Scalar, Sequence
+from dialogues.guidance.cards import OutOfScope, SynonymGroup, load_cards, load_out_of_scope, load_synonyms
+from dialogues.guidance.checks import check_out_of_scope, check_synonyms
 from dialogues.model import (
-    OPTION_KINDS,
+    AUDIENCES,
     SKIPPED,
     Dialogue,
     Library,
@@ -26,54 +35,26 @@ from dialogues.model import (
     Step,
     StepKind,
 )
-from dialogues.privacy_notice import load_privacy_notice
-from dialogues.problems import ContentError, Mark, Problems, did_you_mean
-from dialogues.prompts import load_prompts
-from dialogues.schema import Reader
-from dialogues.search import check_out_of_scope, check_synonyms
-from dialogues.templates import FIELD, TABLE_RANGE, table_columns
-from dialogues.uistrings import UI_FIELDS
-from dialogues.yamlsource import Mapping, Node, Scalar, Sequence, read_yaml
+from dialogues.steps import KINDS
 
 DIALOGUE_ID_MAX = 20
 STEP_ID_MAX = 20
 OPTION_ID_MAX = 12
 LABEL_MAX = 40
 TEXT_MAX = 3000
-MAX_LENGTH_LIMIT = 2000
-AUDIENCES = ("frontline", "leadership")
-TEMPLATE_KINDS = ("answer", "unticked", "each", "table")
 SHORT_MAX = 24
 REPEAT_MOST = 10
 REPEAT_LIMIT = 50
 
-_STEP_KEYS: dict[StepKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    StepKind.INFO: (("id", "kind", "text", "source"), ("next",)),
-    StepKind.TEXT: (("id", "kind", "text", "source"), ("next", "optional", "max_length", "short")),
-    StepKind.CHOICE: (("id", "kind", "text", "source", "options"), ("next", "optional", "short")),
-    StepKind.CHECKLIST: (("id", "kind", "text", "source", "options"),
-                         ("next", "optional", "min", "short")),
-    StepKind.YESNO: (("id", "kind", "text", "source"), ("next", "optional", "yes", "no", "short")),
-    StepKind.SUMMARY: (("id", "kind", "title", "text", "source"), ("notes", "next_step")),
-}
-
-
-def _display_path(file: Path, root: Path) -> str:
-    try:
-        return str(Path(root.name) / file.relative_to(root))
-    except ValueError:
-        return str(file)
-
-
-def load_sections(root: Path, problems: Problems) -> dict[str, str]:
+def load_sections(files: ContentFiles) -> dict[str, str]:
     """Section ids of the guidelines (content/sections.yaml), the vocabulary of `source:`."""
-    file = root / "sections.yaml"
-    shown = _display_path(file, root)
+    file = files.root / "sections.yaml"
     if not file.exists():
-        problems.error(Mark(shown), "missing: copy shared/guidelines/sections.yaml here")
+        files.problems.error(Mark(files.shown(file)),
+                             "missing: copy shared/guidelines/sections.yaml here")
         return {}
-    reader = Reader(problems)
-    top = reader.mapping(read_yaml(file, problems, shown), "sections.yaml", ("sections",))
+    reader = Reader(files.problems)
+    top = reader.mapping(files.content(file), "sections.yaml", ("sections",))
     sections = reader.mapping(top.get("sections") if top else None, "'sections'")
     if sections is None:
         return {}
@@ -81,12 +62,13 @@ def load_sections(root: Path, problems: Problems) -> dict[str, str]:
             for key, (_mark, value) in sections.entries.items()}
 
 
-def load_ui(file: Path, shown: str, problems: Problems,
+def load_ui(files: ContentFiles, file: Path,
             fallback: dict[str, str] | None = None) -> dict[str, str]:
     """Interface strings, each checked for the fields it may fill in. A translation may leave
     some out: they come from `fallback` (English), and the translation check lists them."""
+    problems = files.problems
     reader = Reader(problems)
-    top = reader.mapping(read_yaml(file, problems, shown), "ui.yaml")
+    top = reader.mapping(files.content(file), "ui.yaml")
     if top is None:
         return {}
     ui: dict[str, str] = {}
@@ -110,7 +92,7 @@ def load_ui(file: Path, shown: str, problems: Problems,
     if fallback is not None:
         return {**fallback, **ui}
     for key in sorted(set(UI_FIELDS) - set(ui) - {k for k in top.entries}):
-        problems.error(Mark(shown, 1, 1), f"missing interface string '{key}:' — add it")
+        problems.error(Mark(files.shown(file), 1, 1), f"missing interface string '{key}:' — add it")
     return ui
 
 
@@ -164,9 +146,8 @@ class _DialogueReader:
             mark=top.mark, repeat=repeat,
         )
         if not self.incomplete:
-            self._check_graph(dialogue)
-            self._check_repeat(dialogue, top.get("repeat"))
-            self._check_summaries(dialogue)
+            check_flow(r, dialogue, top.get("repeat"))
+            check_summaries(r, dialogue)
         return dialogue
 
     def _repeat(self, node: Node | None, steps: dict[str, Step]) -> Repeat | None:
@@ -204,20 +185,6 @@ class _DialogueReader:
                 return None
         return Repeat(first, last, span, most)
 
-    def _check_repeat(self, dialogue: Dialogue, node: Node | None) -> None:
-        """A repeat needs a way back to its first step from within or after the round."""
-        repeat = dialogue.repeat
-        if repeat is None or node is None:
-            return
-        graph = {s.id: set(s.targets().values()) for s in dialogue.steps.values()}
-        after_first = _reach(graph, repeat.first) - {repeat.first}
-        if not any(repeat.first in graph[s] for s in after_first | {repeat.first}):
-            self.reader.error(
-                node.mark,
-                f"nothing leads back to '{repeat.first}', so the round can never repeat — add a "
-                f"yes/no step after '{repeat.last}' with 'yes: {repeat.first}'",
-            )
-
     def _steps(self, node: Node | None) -> dict[str, Step]:
         steps: dict[str, Step] = {}
         items = self.reader.sequence(node, "'steps'")
@@ -252,9 +219,8 @@ class _DialogueReader:
         if kind_name is None:
             self.incomplete = True
             return None
-        kind = StepKind(kind_name)
-        required, optional = _STEP_KEYS[kind]
-        r.mapping(node, f"a {kind.value} step", required, optional)
+        kind = KINDS[StepKind(kind_name)]
+        r.mapping(node, f"a {kind_name} step", kind.required, kind.allowed)
         # After a reported mistake in the id or the wording, carry on with what was written,
         # so one mistake is reported once instead of again by every step that names this one.
         step_id = r.identifier(node.get("id"), "step id", STEP_ID_MAX) or self._peek_id(node)
@@ -264,35 +230,26 @@ class _DialogueReader:
         if step_id is None:
             self.incomplete = True
             return None
+        common = self._common(node, what, following)
+        fields = {**common, **kind.fields(node, what, self)} if kind.leads_on else kind.fields(
+            node, what, self)
+        return Step(id=step_id, kind=kind.kind, text=text, source=source,
+                    mark=node.mark, **fields)  # type: ignore[arg-type]
+
+    def _common(self, node: Mapping, what: str, following: str | None) -> dict[str, object]:
+        """`next` (by default the step below), `optional` and `short`, read for every kind so a
+        mistake in them is reported even where the kind does not take them."""
+        r = self.reader
         explicit_next = r.text(node.get("next"), f"'next' of {what}") if node.get("next") else None
         fields: dict[str, object] = {
             "next": explicit_next or following,
             "optional": r.flag(node.get("optional"), f"'optional' of {what}"),
         }
-        if kind in (StepKind.CHOICE, StepKind.CHECKLIST):
-            fields["options"] = self._options(node.get("options"), what, kind)
-        if kind is StepKind.YESNO:
-            fields["options"] = (
-                Option("yes", "", r.text(node.get("yes"), f"'yes' of {what}")),
-                Option("no", "", r.text(node.get("no"), f"'no' of {what}")),
-            )
-        if kind is StepKind.TEXT and node.get("max_length") is not None:
-            fields["max_length"] = r.integer(
-                node.get("max_length"), f"'max_length' of {what}", 1, MAX_LENGTH_LIMIT) or 500
-        if kind is StepKind.CHECKLIST and node.get("min") is not None:
-            fields["min"] = r.integer(node.get("min"), f"'min' of {what}", 0, 20) or 0
         if node.get("short") is not None:
             fields["short"] = r.text(node.get("short"), f"'short' of {what}", SHORT_MAX) or ""
-        if kind is StepKind.SUMMARY:
-            fields = {
-                "title": r.text(node.get("title"), f"'title' of {what}", 80) or "",
-                "notes": self._notes(node.get("notes"), what),
-                "next_step": r.text(node.get("next_step"), f"'next_step' of {what}") or "",
-            }
-        return Step(id=step_id, kind=kind, text=text, source=source,
-                    mark=node.mark, **fields)  # type: ignore[arg-type]
+        return fields
 
-    def _options(self, node: Node | None, what: str, kind: StepKind) -> tuple[Option, ...]:
+    def options(self, node: Node | None, what: str, kind: StepKind) -> tuple[Option, ...]:
         r = self.reader
         options: list[Option] = []
         for item in r.sequence(node, f"'options' of {what}"):
@@ -318,7 +275,7 @@ class _DialogueReader:
             r.error(node.mark, f"{what} needs at least one option")
         return tuple(options)
 
-    def _notes(self, node: Node | None, what: str) -> tuple[Note, ...]:
+    def notes(self, node: Node | None, what: str) -> tuple[Note, ...]:
         r = self.reader
         notes: list[Note] = []
         for item in r.sequence(node, f"'notes' of {what}"):
@@ -345,220 +302,55 @@ class _DialogueReader:
             notes.append(Note(conditions["when"], text, marks, conditions["when_not"]))
         return tuple(notes)
 
-    def _check_graph(self, dialogue: Dialogue) -> None:
-        """Branch targets exist, every step is reachable, and every path can reach a summary."""
-        steps = dialogue.steps
-        broken = False
-        for step in steps.values():
-            if step.kind is not StepKind.SUMMARY and step.next is None:
-                broken = True
-                self.reader.error(
-                    step.mark,
-                    f"step '{step.id}' is the last step but not a summary — add 'next:' "
-                    "naming the step that follows, or end the dialogue with a summary step",
-                )
-                continue
-            branches = [step.next] + [o.next for o in step.options]
-            for target in filter(None, branches):
-                if target not in steps:
-                    broken = True
-                    self.reader.error(
-                        step.mark,
-                        f"step '{step.id}' leads to a step that does not exist: '{target}'"
-                        f"{did_you_mean(target, steps)}",
-                    )
-        if broken:
-            return
-        graph = {s.id: set(s.targets().values()) for s in steps.values()}
-        reachable = _reach(graph, dialogue.start)
-        for step in steps.values():
-            if step.id not in reachable:
-                self.reader.error(
-                    step.mark,
-                    f"step '{step.id}' can never be reached — point a 'next:' or an option's "
-                    "'next:' to it, or delete it",
-                )
-        summaries = {s.id for s in steps.values() if s.kind is StepKind.SUMMARY}
-        for step in steps.values():
-            if step.id in reachable and not (_reach(graph, step.id) & summaries):
-                self.reader.error(
-                    step.mark,
-                    f"from step '{step.id}' there is no way to reach a summary — one of the "
-                    "steps after it must lead on to the summary",
-                )
-
-    def _check_summaries(self, dialogue: Dialogue) -> None:
-        for step in dialogue.steps.values():
-            if step.kind is not StepKind.SUMMARY:
-                continue
-            self._check_template(step.text, step, dialogue)
-            for note in step.notes:
-                self._check_template(note.text, step, dialogue)
-                self._check_when(note, step, dialogue)
-
-    def _check_template(self, text: str, summary: Step, dialogue: Dialogue) -> None:
-        for match in FIELD.finditer(text):
-            kind, _, step_id = match.group(1).partition(":")
-            kind, step_id = kind.strip(), step_id.strip()
-            field = match.group(0)
-            if kind not in TEMPLATE_KINDS or not step_id:
-                self.reader.error(
-                    summary.mark,
-                    f"'{field}' in summary '{summary.id}' is not a template field — write "
-                    "{answer:<step id>}, {unticked:<step id>}, {each:<step id>} or "
-                    "{table:<first step>..<last step>}" + did_you_mean(kind, TEMPLATE_KINDS),
-                )
-            elif kind == "table":
-                self._check_table(field, step_id, summary, dialogue)
-            elif step_id not in dialogue.steps:
-                self.reader.error(
-                    summary.mark,
-                    f"'{field}' in summary '{summary.id}' names a step that does not exist: "
-                    f"'{step_id}'{did_you_mean(step_id, dialogue.steps)}",
-                )
-            elif kind == "unticked" and dialogue.steps[step_id].kind is not StepKind.CHECKLIST:
-                self.reader.error(
-                    summary.mark,
-                    f"'{field}' only works with a checklist step; '{step_id}' is a "
-                    f"{dialogue.steps[step_id].kind.value} step — use {{answer:{step_id}}}",
-                )
-            elif kind == "each" and (dialogue.repeat is None
-                                     or step_id not in dialogue.repeat.steps):
-                self.reader.error(
-                    summary.mark,
-                    f"'{field}' only works with a step inside the dialogue's 'repeat' — "
-                    f"use {{answer:{step_id}}}",
-                )
-
-    def _check_table(self, field: str, spec: str, summary: Step, dialogue: Dialogue) -> None:
-        """`{table:first..last}`: a real range of steps, each with a `short:` heading."""
-        first, _, last = (part.strip() for part in spec.partition(TABLE_RANGE))
-        for step_id in filter(None, (first, last)):
-            if step_id not in dialogue.steps:
-                self.reader.error(
-                    summary.mark,
-                    f"'{field}' in summary '{summary.id}' names a step that does not exist: "
-                    f"'{step_id}'{did_you_mean(step_id, dialogue.steps)}",
-                )
-                return
-        columns = table_columns(dialogue, spec) if last else None
-        if not columns:
-            self.reader.error(
-                summary.mark,
-                f"'{field}' in summary '{summary.id}' should name a range of steps in file "
-                "order, such as {table:funder_name..certification}",
-            )
-            return
-        for step in columns:
-            if not step.short:
-                self.reader.error(
-                    step.mark,
-                    f"step '{step.id}' is a column of '{field}' and needs a heading: add "
-                    "'short:' with a few words",
-                )
-
-    def _check_when(self, note: Note, summary: Step, dialogue: Dialogue) -> None:
-        for step_id, option_ids in note.when_not.items():
-            step = dialogue.steps.get(step_id)
-            if step is not None and step.kind is not StepKind.CHECKLIST:
-                self.reader.error(
-                    note.marks.get(step_id, summary.mark),
-                    f"'when_not' only works with checklist steps; '{step_id}' is a "
-                    f"{step.kind.value} step — list its other options under 'when' instead",
-                )
-                continue
-            self._check_options(note, step_id, option_ids, summary, dialogue)
-        for step_id, option_ids in note.when.items():
-            self._check_options(note, step_id, option_ids, summary, dialogue)
-
-    def _check_options(self, note: Note, step_id: str, option_ids: frozenset[str],
-                       summary: Step, dialogue: Dialogue) -> None:
-        mark = note.marks.get(step_id, summary.mark)
-        step = dialogue.steps.get(step_id)
-        if step is None:
-            self.reader.error(mark, f"'when' names a step that does not exist: '{step_id}'"
-                                    f"{did_you_mean(step_id, dialogue.steps)}")
-            return
-        valid = {o.id for o in step.options} | ({SKIPPED} if step.optional else set())
-        if step.kind not in OPTION_KINDS and not step.optional:
-            self.reader.error(mark, f"'when' can only test choice, checklist, yes/no or "
-                                    f"optional steps; '{step_id}' is a {step.kind.value} step")
-            return
-        for option_id in sorted(option_ids - valid):
-            hint = did_you_mean(option_id, valid) or f" (its options: {', '.join(sorted(valid))})"
-            self.reader.error(mark, f"step '{step_id}' has no option '{option_id}'{hint}")
-
-def _reach(graph: dict[str, set[str]], start: str) -> set[str]:
-    seen, todo = {start}, [start]
-    while todo:
-        for target in graph.get(todo.pop(), ()):
-            if target in graph and target not in seen:
-                seen.add(target)
-                todo.append(target)
-    return seen
+def load_dialogue(files: ContentFiles, file: Path, sections: dict[str, str]) -> Dialogue | None:
+    reader = _DialogueReader(sections, files.problems)
+    return reader.read(files.content(file), file.stem)
 
 
-def load_dialogue(file: Path, shown: str, sections: dict[str, str],
-                  problems: Problems) -> Dialogue | None:
-    reader = _DialogueReader(sections, problems)
-    return reader.read(read_yaml(file, problems, shown), file.stem)
-
-
-def _content_version(root: Path) -> str:
-    digest = hashlib.sha256()
-    for file in sorted(root.rglob("*.yaml")):
-        digest.update(str(file.relative_to(root)).encode())
-        digest.update(file.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def load_locale(root: Path, code: str, sections: dict[str, str], problems: Problems,
+def load_locale(files: ContentFiles, code: str, sections: dict[str, str],
                 fallback: Locale | None = None) -> Locale:
     """One locale; a translation (`fallback` given) borrows whatever it lacks from English."""
-    folder = root / code
+    folder = files.root / code
+    problems = files.problems
     dialogues: dict[str, Dialogue] = dict(fallback.dialogues) if fallback else {}
     for file in sorted((folder / "dialogues").glob("*.y*ml")):
-        shown = _display_path(file, root)
         if file.suffix != ".yaml":
-            problems.error(Mark(shown), "content files end in '.yaml' — rename the file")
+            problems.error(Mark(files.shown(file)), "content files end in '.yaml' — rename the file")
             continue
-        dialogue = load_dialogue(file, shown, sections, problems)
+        dialogue = load_dialogue(files, file, sections)
         if dialogue is not None:
             dialogues[dialogue.id] = dialogue
     ui_file = folder / "ui.yaml"
-    ui = (load_ui(ui_file, _display_path(ui_file, root), problems, fallback.ui if fallback else None)
-          if ui_file.exists() else {})
+    ui = load_ui(files, ui_file, fallback.ui if fallback else None) if ui_file.exists() else {}
     if not ui_file.exists():
-        problems.error(Mark(_display_path(ui_file, root)), "missing interface strings file")
+        problems.error(Mark(files.shown(ui_file)), "missing interface strings file")
     ordered = dict(sorted(dialogues.items(), key=lambda kv: (kv[1].audience, kv[1].title)))
     # Cards and prompts may name any dialogue that has a file, even one that failed to load just
     # now (its own problems are reported once, not again by everything that links to it).
     named = set(dialogues) | {f.stem for f in (folder / "dialogues").glob("*.yaml")}
-    cards = load_cards(folder / "guidance", root, sections, named, problems)
+    cards = load_cards(files, folder / "guidance", sections, named)
     prompts_file = folder / "prompts.yaml"
-    prompt_sets = load_prompts(prompts_file, _display_path(prompts_file, root), sections,
-                               named, problems)
+    prompt_sets = load_prompts(files, prompts_file, sections, named)
     if fallback is not None and not prompts_file.exists():
         prompt_sets = fallback.prompt_sets
     privacy_file = folder / "privacy.yaml"
     if fallback is not None and not privacy_file.exists():
         privacy = fallback.privacy
     else:
-        privacy = load_privacy_notice(privacy_file, _display_path(privacy_file, root), sections,
-                                      problems)
+        privacy = load_privacy_notice(files, privacy_file, sections)
     return Locale(code, ordered, ui, cards, prompt_sets=prompt_sets, privacy=privacy)
 
 
-def _with_search_lists(root: Path, locales: dict[str, Locale],
-                       problems: Problems) -> dict[str, Locale]:
+def _with_search_lists(files: ContentFiles, locales: dict[str, Locale]) -> dict[str, Locale]:
     """Every folder's synonyms.yaml and out_of_scope.yaml join every locale's search: staff type
     in the language that comes to them, whatever language their Telegram is set to."""
     words: tuple[SynonymGroup, ...] = ()
-    for file in sorted(root.glob("*/synonyms.yaml")):
-        words += load_synonyms(file, root, problems)
+    problems = files.problems
+    for file in sorted(files.root.glob("*/synonyms.yaml")):
+        words += load_synonyms(files, file)
     topics: tuple[OutOfScope, ...] = ()
-    for file in sorted(root.glob("*/out_of_scope.yaml")):
-        topics += load_out_of_scope(file, root, problems)
+    for file in sorted(files.root.glob("*/out_of_scope.yaml")):
+        topics += load_out_of_scope(files, file)
     cards = {card.mark: card for locale in locales.values() for card in locale.cards}
     check_out_of_scope(topics, cards.values(), problems)
     check_synonyms(words, locales["en"].cards, problems)  # the cards every search ranks
@@ -573,19 +365,21 @@ def check_library(root: Path) -> tuple[Library | None, Problems]:
     if not root.is_dir():
         problems.error(Mark(str(root)), "no such content folder — give the path to 'content'")
         return None, problems
-    sections = load_sections(root, problems)
+    files = ContentFiles(root, problems)
+    sections = load_sections(files)
     codes = sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "ui.yaml").exists())
     if "en" not in codes:
         problems.error(Mark(str(root / "en")), "the English content (en/ui.yaml) is missing")
         return None, problems
-    english = load_locale(root, "en", sections, problems)
-    locales = {code: english if code == "en" else load_locale(root, code, sections, problems, english)
+    english = load_locale(files, "en", sections)
+    locales = {code: english if code == "en" else load_locale(files, code, sections, english)
                for code in codes}
-    locales = _with_search_lists(root, locales, problems)
-    run_checks(root, sections, problems)
+    locales = _with_search_lists(files, locales)
+    report = check_files(files, sections)
     if problems.errors:
         return None, problems
-    return Library(sections, locales, _content_version(root)), problems
+    approved = frozenset(r.path for r in report.reviews if r.approved)
+    return Library(sections, locales, files.version(), approved=approved), problems
 
 
 def load_library(root: Path) -> Library:

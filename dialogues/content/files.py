@@ -7,12 +7,13 @@ The reviewers' checks (language care, translations, fidelity, review status) are
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from dialogues.problems import Problems
-from dialogues.yamlsource import REVIEW_KEY, Mapping, Node, Scalar, Sequence, read_yaml
+from dialogues.content.problems import Problems
+from dialogues.content.yamlsource import REVIEW_KEY, Mapping, Node, Scalar, Sequence, parse_yaml
 
 # Values under these keys are ids, settings or search aids, not wording a person reads.
 NOT_WORDING = frozenset({
@@ -44,24 +45,53 @@ def shown(root: Path, file: Path) -> str:
 
 
 class ContentFiles:
-    """Reads each content file once; a file that cannot be read is reported once, then skipped."""
+    """Reads and parses each content file once per load: the loader, the reviewers' checks, the
+    content version and the approval filter all draw on the same parse. A file that cannot be
+    read is reported once, then skipped."""
 
     def __init__(self, root: Path, problems: Problems) -> None:
         self.root = root
         self.problems = problems
+        self._bytes: dict[Path, bytes] = {}
         self._nodes: dict[Path, Node | None] = {}
 
     def files(self, code: str) -> list[Path]:
         return sorted((self.root / code).rglob("*.yaml"))
 
+    def shown(self, file: Path) -> str:
+        """The file's path as messages show it (content/en/ui.yaml)."""
+        try:
+            return shown(self.root, file)
+        except ValueError:
+            return str(file)
+
     def node(self, file: Path) -> Node | None:
         """The file's top node, including its review block; None when it cannot be read."""
         if file not in self._nodes:
-            scratch = Problems()
-            self._nodes[file] = read_yaml(file, scratch, shown(self.root, file), with_review=True)
-            known = set(self.problems.items)
-            self.problems.items.extend(p for p in scratch.items if p not in known)
+            self._nodes[file] = parse_yaml(self._read(file), self.problems, self.shown(file),
+                                           with_review=True)
         return self._nodes[file]
+
+    def content(self, file: Path) -> Node | None:
+        """The file's top node without its review block: what the loaders read."""
+        node = self.node(file)
+        if isinstance(node, Mapping) and REVIEW_KEY in node.entries:
+            return Mapping({k: v for k, v in node.entries.items() if k != REVIEW_KEY}, node.mark)
+        return node
+
+    def version(self) -> str:
+        """A short digest of every YAML file's name and bytes: sessions note the content they
+        started under."""
+        digest = hashlib.sha256()
+        for file in sorted(self.root.rglob("*.yaml")):
+            digest.update(str(file.relative_to(self.root)).encode())
+            digest.update(self._read(file))
+        return digest.hexdigest()[:12]
+
+    def _read(self, file: Path) -> bytes:
+        if file not in self._bytes:
+            self._bytes[file] = file.read_bytes()
+        return self._bytes[file]
 
     def wording(self, file: Path) -> dict[str, Wording]:
         """Every piece of wording in the file, keyed by its place."""

@@ -8,14 +8,14 @@ approved files (see `approved_only`).
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from dialogues.checks.files import ContentFiles, locales, shown
+from dialogues.content.files import ContentFiles, locales, shown
+from dialogues.content.problems import Mark, Problems
+from dialogues.content.schema import Reader
+from dialogues.content.yamlsource import REVIEW_KEY, Mapping, Node
 from dialogues.model import Library, Locale
-from dialogues.problems import Mark, Problems
-from dialogues.schema import Reader
-from dialogues.yamlsource import REVIEW_KEY, Mapping, Node
 
 STATUSES = ("draft", "needed", "approved")
 
@@ -80,35 +80,50 @@ def unapproved(reviews: list[Review]) -> list[Review]:
     return [r for r in reviews if not r.approved]
 
 
-def approved_paths(root: Path) -> set[str]:
-    """Files approved for production (paths as shown: content/en/ui.yaml)."""
-    return {r.path for r in check_reviews(ContentFiles(root, Problems()), Problems()) if r.approved}
-
-
 def approved_only(library: Library, root: Path, problems: Problems) -> Library | None:
     """The library without unapproved files (COACHBOT_REQUIRE_APPROVED=1): an unapproved
     dialogue is left out (a translation falls back to approved English); a translation whose
-    interface strings are unapproved is left out whole; unapproved English ones stop the bot."""
-    approved = approved_paths(root)
+    interface strings are unapproved is left out whole; unapproved English ones stop the bot.
+    Cards, prompts, the privacy notice and the search lists follow the same rule, file by file.
+
+    The review status comes from the load that built `library` (`Library.approved`): the files
+    are not read again."""
+    approved = library.approved
     english_ui = shown(root, root / "en" / "ui.yaml")
     if english_ui not in approved:
         problems.error(Mark(english_ui), "COACHBOT_REQUIRE_APPROVED=1 but this file is not approved "
                                          "— add review: {status: approved, by: <who>, date: "
                                          "<YYYY-MM-DD>} once a reviewer has approved it")
         return None
-    english = _approved_locale(library.locales["en"], approved, None)
+    english = _approved_locale(library.locales["en"], approved, None, root)
     locales: dict[str, Locale] = {"en": english}
     for code, locale in library.locales.items():
         if code != "en" and shown(root, root / code / "ui.yaml") in approved:
-            locales[code] = _approved_locale(locale, approved, english)
-    return Library(library.sections, locales, library.version, library.default_locale)
+            locales[code] = _approved_locale(locale, approved, english, root)
+    return replace(library, locales=locales)
 
 
-def _approved_locale(locale: Locale, approved: set[str], english: Locale | None) -> Locale:
+def _approved_locale(locale: Locale, approved: frozenset[str], english: Locale | None,
+                     root: Path) -> Locale:
+    """What a reviewer approved of one locale; a translation borrows approved English for the
+    rest (the search finds an English card where its translation is not approved)."""
     dialogues = {}
     for dialogue_id, dialogue in locale.dialogues.items():
         if dialogue.mark.path in approved:
             dialogues[dialogue_id] = dialogue
         elif english is not None and dialogue_id in english.dialogues:
             dialogues[dialogue_id] = english.dialogues[dialogue_id]
-    return Locale(locale.code, dialogues, locale.ui)
+
+    def file_approved(name: str) -> bool:
+        return shown(root, root / locale.code / name) in approved
+
+    prompt_sets = locale.prompt_sets if file_approved("prompts.yaml") else (
+        english.prompt_sets if english is not None else {})
+    privacy = locale.privacy if file_approved("privacy.yaml") else (
+        english.privacy if english is not None else ())
+    return replace(
+        locale, dialogues=dialogues, prompt_sets=prompt_sets, privacy=privacy,
+        cards=tuple(c for c in locale.cards if c.mark.path in approved),
+        synonyms=tuple(g for g in locale.synonyms if g.mark.path in approved),
+        out_of_scope=tuple(t for t in locale.out_of_scope if t.mark.path in approved),
+    )

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from dialogues.checks.files import ContentFiles, locales, shown
-from dialogues.problems import Mark, Problems
-from dialogues.schema import Reader
-from dialogues.yamlsource import read_yaml
+from dialogues.content.files import ContentFiles, locales
+from dialogues.content.problems import Mark, Problems
+from dialogues.content.schema import Reader
 
 LANGUAGE_FILE = "language.yaml"
 
@@ -49,13 +47,13 @@ def _phrase(words: str) -> str:
     return f"{start}{body}{end}"
 
 
-def load_terms(root: Path, problems: Problems) -> list[Term]:
+def load_terms(files: ContentFiles) -> list[Term]:
     """The reviewers' list of terms; mistakes in it are reported like any content mistake."""
-    file = root / LANGUAGE_FILE
+    file = files.root / LANGUAGE_FILE
     if not file.exists():
         return []
-    reader = Reader(problems)
-    top = reader.mapping(read_yaml(file, problems, shown(root, file)), LANGUAGE_FILE, ("terms",))
+    reader = Reader(files.problems)
+    top = reader.mapping(files.content(file), LANGUAGE_FILE, ("terms",))
     terms: list[Term] = []
     for node in reader.sequence(top.get("terms") if top else None, "'terms'"):
         entry = reader.mapping(node, "a term", ("term", "why", "instead"), ("forms", "allow"))
@@ -74,7 +72,7 @@ def load_terms(root: Path, problems: Problems) -> list[Term]:
 
 def check_language(files: ContentFiles, problems: Problems) -> None:
     """Warn about every listed term in every piece of wording, in every locale."""
-    terms = load_terms(files.root, problems)
+    terms = load_terms(files)
     if not terms:
         return
     compiled = [(term, term.pattern(), term.allowed(), term.needles()) for term in terms]

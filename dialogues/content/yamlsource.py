@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from dialogues.problems import Mark, Problems
+from dialogues.content.problems import Mark, Problems
 
 
 @dataclass(frozen=True)
@@ -160,9 +160,13 @@ def _compose(text: str) -> yaml.Node | None:
 def read_yaml(file: Path, problems: Problems, shown_as: str | None = None,
               with_review: bool = False) -> Node | None:
     """Parse one YAML file into text nodes; on failure record why and return None."""
-    path = shown_as or str(file)
+    return parse_yaml(file.read_bytes(), problems, shown_as or str(file), with_review)
+
+
+def parse_yaml(data: bytes, problems: Problems, path: str, with_review: bool = False) -> Node | None:
+    """Parse a YAML file's bytes (read once by the caller) into text nodes, as `read_yaml`."""
     try:
-        text = file.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         problems.error(
             Mark(path, 1, 1),

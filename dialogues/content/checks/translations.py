@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from dialogues.checks.files import ContentFiles, Wording, locales, shown
-from dialogues.problems import Problems, did_you_mean
+from dialogues.content.files import ContentFiles, Wording, locales, shown
+from dialogues.content.problems import Problems, did_you_mean
 
 LOCK_SUFFIX = ".lock"
 LOCK_HEADER = (

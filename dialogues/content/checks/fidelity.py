@@ -6,11 +6,9 @@ options and other small parts inherit the source of the item they belong to.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from dialogues.checks.files import ContentFiles, items, locales, shown
-from dialogues.problems import Problems, did_you_mean
-from dialogues.yamlsource import Mapping, Scalar, Sequence, read_yaml
+from dialogues.content.files import ContentFiles, items, locales
+from dialogues.content.problems import Problems, did_you_mean
+from dialogues.content.yamlsource import Mapping, Scalar, Sequence
 
 ITEM_KEYS = ("text", "answer", "steps")
 
@@ -28,7 +26,7 @@ def check_fidelity(files: ContentFiles, sections: dict[str, str], problems: Prob
                 if not any(key in item.entries for key in ITEM_KEYS):
                     continue
                 cited.update(_check_item(item, sections, problems))
-    _uncited(files.root, sections, cited, problems)
+    _uncited(files, cited, problems)
 
 
 def _check_item(item: Mapping, sections: dict[str, str], problems: Problems) -> set[str]:
@@ -52,9 +50,8 @@ def _check_item(item: Mapping, sections: dict[str, str], problems: Problems) -> 
     return ids
 
 
-def _uncited(root: Path, sections: dict[str, str], cited: set[str], problems: Problems) -> None:
-    file = root / "sections.yaml"
-    top = read_yaml(file, Problems(), shown(root, file))
+def _uncited(files: ContentFiles, cited: set[str], problems: Problems) -> None:
+    top = files.content(files.root / "sections.yaml")
     listed = top.get("sections") if isinstance(top, Mapping) else None
     if not isinstance(listed, Mapping):
         return

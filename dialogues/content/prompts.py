@@ -11,9 +11,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from dialogues.problems import Mark, Problems, did_you_mean
-from dialogues.schema import Reader
-from dialogues.yamlsource import Node, read_yaml
+from dialogues.content.files import ContentFiles
+from dialogues.content.problems import Mark, Problems, did_you_mean
+from dialogues.content.schema import Reader
+from dialogues.content.yamlsource import Node
 
 SET_ID_MAX = 20  # travels inside setup buttons
 PROMPT_ID_MAX = 32
@@ -110,12 +111,13 @@ class _PromptReader:
         return Prompt(prompt_id, text, source, dialogue)
 
 
-def load_prompts(file: Path, shown: str, sections: dict[str, str], dialogues: Collection[str],
-                 problems: Problems) -> dict[str, PromptSet]:
+def load_prompts(files: ContentFiles, file: Path, sections: dict[str, str],
+                 dialogues: Collection[str]) -> dict[str, PromptSet]:
     """The prompt sets of one locale; a missing file means the locale offers no schedules."""
     if not file.exists():
         return {}
     if file.stat().st_size == 0:
-        problems.error(Mark(shown, 1, 1), "the file is empty — add prompt sets or delete it")
+        files.problems.error(Mark(files.shown(file), 1, 1),
+                             "the file is empty — add prompt sets or delete it")
         return {}
-    return _PromptReader(sections, dialogues, problems).read(read_yaml(file, problems, shown))
+    return _PromptReader(sections, dialogues, files.problems).read(files.content(file))

@@ -1,0 +1,84 @@
+"""Quick guidance in the chat: a question answered with the best card (and runners-up), a card
+shown in full, and the 👍/👎 votes; the search itself is `dialogues.search.Guidance`."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from dialogues import callbacks
+from dialogues.guidance.cards import Card
+from dialogues.guidance.index import Guidance, Ranking
+from dialogues.home import menu_with
+from dialogues.model import Dialogue, Library, Locale
+from dialogues.outputs import Button, Message, Notice, Output, Tally
+from dialogues.summaries import citations
+
+
+class Asking:
+    """Answers questions from the cards of `library`; without `guidance` nothing is covered."""
+
+    def __init__(self, library: Library, guidance: Guidance | None) -> None:
+        self.library = library
+        self.guidance = guidance
+
+    def search(self, question: str, locale: str | None = None, limit: int = 3) -> Ranking:
+        """The cards a question reaches (no guidance configured: none)."""
+        if self.guidance is None:
+            return Ranking(question, (), False)
+        return self.guidance.search(question, self.library.locale(locale).code, limit)
+
+    def card_message(self, card: Card, locale: str | None = None, more: bool = False) -> Message:
+        """A card as a message without buttons: title, answer and the sections it cites."""
+        lang = self.library.locale(locale)
+        cited = citations(self.library.sections, card.source)
+        body = f"{card.answer}\n\n{card.more}" if more and card.more else card.answer
+        return Message(f"{body}\n\n{lang.ui['guidance_sources']}\n{cited}", (), card.title)
+
+    def ask(self, lang: Locale, current: Dialogue | None, question: str) -> list[Output]:
+        """The best card for `question`, or the menu saying the guidelines do not cover it."""
+        if not question.strip():
+            return [Message(lang.ui["ask_empty"])]
+        ranking = self.search(question, lang.code)
+        if not ranking.answered:
+            return [menu_with(lang, current, lang.ui["guidance_not_covered"]), Tally()]
+        best, *others = (hit.card for hit in ranking.hits)
+        view = self._card_view(lang, best, tuple(others))
+        if ranking.tentative:
+            view = replace(view, text=f"{lang.ui['guidance_tentative']}\n\n{view.text}")
+        return [view]
+
+    def show_card(self, lang: Locale, card_id: str, more: bool) -> list[Output]:
+        card = self.guidance.card(card_id, lang.code) if self.guidance else None
+        if card is None:
+            return [Message(lang.ui["guidance_unknown_card"])]
+        return [self._card_view(lang, card, (), more)]
+
+    @staticmethod
+    def vote(lang: Locale, card_id: str, helpful: bool) -> list[Output]:
+        return [Notice(lang.ui["guidance_thanks"]), Tally(card_id, helpful)]
+
+    @staticmethod
+    def none_fit(lang: Locale, current: Dialogue | None) -> list[Output]:
+        return [menu_with(lang, current, lang.ui["guidance_none_fit"]), Tally()]
+
+    def _card_view(self, lang: Locale, card: Card, others: tuple[Card, ...],
+                   more: bool = False) -> Message:
+        """The card, with "walk me through it", runners-up, "none of these" and 👍/👎."""
+        ui = lang.ui
+        shown = self.card_message(card, lang.code, more)
+        rows: list[tuple[Button, ...]] = []
+        for dialogue_id in card.related:
+            dialogue = lang.dialogues.get(dialogue_id)
+            if dialogue is not None:
+                label = ui["guidance_walk_through"].format(title=dialogue.title)
+                rows.append((Button(label, callbacks.start_button(dialogue_id)),))
+        if card.more and not more:
+            rows.append((Button(ui["guidance_more"], callbacks.card_button(card.id, more=True)),))
+        for other in others:
+            label = ui["guidance_runner_up"].format(title=other.title)
+            rows.append((Button(label, callbacks.card_button(other.id)),))
+        if others:
+            rows.append((Button(ui["guidance_none"], callbacks.NONE_OF_THESE),))
+        rows.append((Button(ui["guidance_vote_up"], callbacks.vote_button(card.id, True)),
+                     Button(ui["guidance_vote_down"], callbacks.vote_button(card.id, False))))
+        return Message(f"{shown.text}\n\n{ui['guidance_helpful']}", tuple(rows), shown.title)

@@ -1,0 +1,53 @@
+"""A text step: the person types an answer, which is checked for length and for identifying
+details (only a masked copy is held until they choose to keep it or type it again)."""
+
+from __future__ import annotations
+
+from dialogues import privacy
+from dialogues.content.yamlsource import Mapping
+from dialogues.events import Action, Press
+from dialogues.model import Step, StepKind
+from dialogues.session import Session
+from dialogues.steps.base import Advance, FieldSource, Hold, Outcome, Row, Say, StepType, View
+
+MAX_LENGTH_LIMIT = 2000
+
+
+class Text(StepType):
+    kind = StepKind.TEXT
+    allowed = ("next", "optional", "max_length", "short")
+
+    def fields(self, node: Mapping, what: str, source: FieldSource) -> dict[str, object]:
+        if node.get("max_length") is None:
+            return {}
+        return {"max_length": source.reader.integer(
+            node.get("max_length"), f"'max_length' of {what}", 1, MAX_LENGTH_LIMIT) or 500}
+
+    def body(self, view: View) -> tuple[str, list[Row]]:
+        text, ui = view.step.text, view.ui
+        earlier = view.session.answers.get(view.step.id)
+        if isinstance(earlier, str):
+            text += "\n\n" + ui["earlier_answer"].format(answer=earlier)
+        text += "\n\n" + ui["text_hint"].format(limit=f"{view.step.max_length:,}")
+        return text, []
+
+    def press(self, event: Press, step: Step, session: Session,
+              ui: dict[str, str]) -> Outcome | None:
+        if event.action is Action.KEEP_MASKED and session.pending is not None:
+            return Advance("next", session.pending)
+        return None
+
+    def typed(self, step: Step, session: Session, text: str, ui: dict[str, str]) -> Outcome:
+        answer = text.strip()
+        if not answer:
+            return Say(ui["empty_text"])
+        if len(answer) > step.max_length:
+            return Say(ui["too_long"].format(length=f"{len(answer):,}",
+                                             limit=f"{step.max_length:,}"))
+        details = privacy.find(answer)
+        if not details:
+            return Advance("next", answer)
+        masked = privacy.mask(answer, details, ui["masked_detail"])
+        kinds = dict.fromkeys(ui[f"detail_{d.kind.value}"] for d in details)
+        return Hold(masked, ui["details_found"].format(details=", ".join(kinds), answer=masked),
+                    (("button_retype", Action.RETYPE), ("button_keep_masked", Action.KEEP_MASKED)))
