@@ -1,4 +1,6 @@
-"""Language care: terms listed in content/language.yaml, found anywhere in the wording.
+"""Language care: terms listed in content/language.yaml (English; other languages have their own
+list, content/language_<code>.yaml, such as language_es.yaml), found anywhere in the wording of
+that language, and sentences that equate sex work with trafficking (see conflation.py).
 
 Matching is whole-word and case-insensitive; a match inside one of the term's `allow:` phrases
 (a law's name, quoted speech) is fine. Quote characters in allow phrases count, so '"the life"'
@@ -11,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from dialogues.checks.conflation import conflation_message, conflations
 from dialogues.checks.files import ContentFiles, locales, shown
 from dialogues.problems import Mark, Problems
 from dialogues.schema import Reader
@@ -49,13 +52,18 @@ def _phrase(words: str) -> str:
     return f"{start}{body}{end}"
 
 
-def load_terms(root: Path, problems: Problems) -> list[Term]:
+def language_file(code: str) -> str:
+    """The list for a language: English in language.yaml, others in language_<code>.yaml."""
+    return LANGUAGE_FILE if code == "en" else f"language_{code}.yaml"
+
+
+def load_terms(root: Path, problems: Problems, name: str = LANGUAGE_FILE) -> list[Term]:
     """The reviewers' list of terms; mistakes in it are reported like any content mistake."""
-    file = root / LANGUAGE_FILE
+    file = root / name
     if not file.exists():
         return []
     reader = Reader(problems)
-    top = reader.mapping(read_yaml(file, problems, shown(root, file)), LANGUAGE_FILE, ("terms",))
+    top = reader.mapping(read_yaml(file, problems, shown(root, file)), name, ("terms",))
     terms: list[Term] = []
     for node in reader.sequence(top.get("terms") if top else None, "'terms'"):
         entry = reader.mapping(node, "a term", ("term", "why", "instead"), ("forms", "allow"))
@@ -73,24 +81,30 @@ def load_terms(root: Path, problems: Problems) -> list[Term]:
 
 
 def check_language(files: ContentFiles, problems: Problems) -> None:
-    """Warn about every listed term in every piece of wording, in every locale."""
-    terms = load_terms(files.root, problems)
-    if not terms:
-        return
-    compiled = [(term, term.pattern(), term.allowed(), term.needles()) for term in terms]
+    """Warn about every term of a language's list, and every conflating sentence, in every piece
+    of wording in that language (a language without its own list is checked with English's)."""
+    english = load_terms(files.root, problems)
     for code in locales(files.root):
+        name = language_file(code)
+        terms = english if code == "en" or not (files.root / name).exists() else load_terms(
+            files.root, problems, name)
+        shown_name = name if terms is not english else LANGUAGE_FILE
+        compiled = [(term, term.pattern(), term.allowed(), term.needles()) for term in terms]
         for file in files.files(code):
             lines = file.read_text(encoding="utf-8").splitlines()
             for wording in files.wording(file).values():
-                for start, end, term in _findings(wording.node.value, compiled):
-                    found = wording.node.value[start:end]
-                    mark = _locate(lines, wording.node.mark, found)
-                    problems.warning(mark, language_message(found, term))
+                text = wording.node.value
+                for start, end, term in _findings(text, compiled):
+                    mark = _locate(lines, wording.node.mark, text[start:end])
+                    problems.warning(mark, language_message(text[start:end], term, shown_name))
+                for start, end in conflations(text, code):
+                    mark = _locate(lines, wording.node.mark, text[start:end])
+                    problems.warning(mark, conflation_message(text[start:end]))
 
 
-def language_message(found: str, term: Term) -> str:
+def language_message(found: str, term: Term, name: str = LANGUAGE_FILE) -> str:
     return (f"'{found}': {term.why} Instead: {term.instead}. (If this use is quoted or "
-            f"explained, add the phrase to 'allow:' of '{term.term}' in content/language.yaml.)")
+            f"explained, add the phrase to 'allow:' of '{term.term}' in content/{name}.)")
 
 
 Compiled = tuple[Term, re.Pattern[str], re.Pattern[str] | None, tuple[str, ...]]
