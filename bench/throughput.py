@@ -38,7 +38,7 @@ CONTENT = Path(__file__).resolve().parent.parent / "content"
 SCRIPT = [  # what each person does: a button label to tap, or text to type
     "Before you reach out: self-reflection", "Continue ▸", "We want to learn from the community",
     "Both us and the community", "☐ Humility", "☐ Equity", "Done ✓", "Skip", "Both", "Yes",
-    "A neighborhood clinic", "No", "Continue ▸", "Meeting space and paid speaking slots", "Yes",
+    "A neighborhood clinic", "Skip", "No", "Continue ▸", "Meeting space and paid speaking slots", "Yes",
     "Ask each one how they want credit", "Yes",
 ]
 

@@ -75,6 +75,7 @@ def answer_all(walk: Walk) -> None:
     walk.tap(ui(walk.engine, "button_no"))
     walk.tap(ui(walk.engine, "button_continue"))
     walk.type("A neighborhood clinic we both refer to")
+    walk.tap(ui(walk.engine, "button_skip"))     # referral_area
     walk.tap(ui(walk.engine, "button_yes"))
     walk.type("Meeting space and paid speaking slots")
     walk.tap(ui(walk.engine, "button_yes"))
@@ -147,6 +148,7 @@ def test_summary_leaves_out_answers_from_a_branch_abandoned_with_back(walk: Walk
     walk.tap(ui(walk.engine, "button_yes"))      # changed mind
     assert walk.session.state == "shared_interest"
     walk.tap(ui(walk.engine, "button_skip"))
+    walk.tap(ui(walk.engine, "button_skip"))     # referral_area
     walk.tap(ui(walk.engine, "button_yes"))
     walk.type("Space")
     walk.tap(ui(walk.engine, "button_yes"))

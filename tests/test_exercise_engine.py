@@ -171,6 +171,7 @@ def transparency(walk: Walk, firm: list[str]) -> str:
     walk.tap(walk.ui("button_continue"))
     walk.tap("Supplies, services and resources")
     walk.tap(walk.ui("button_done"))
+    walk.tap(walk.ui("button_done"))             # what to tell partners: nothing ticked
     for label in firm:
         walk.tap(label)
     walk.tap(walk.ui("button_done"))

@@ -119,6 +119,7 @@ def test_sigkill_between_messages_loses_nothing(world) -> None:
     bot.start()
     person.tap("Yes")
     person.send("A clinic we both refer to")
+    person.tap("Skip")
     person.tap("Yes")
     person.send("Meeting space")
     person.tap("Yes")

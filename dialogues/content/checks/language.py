@@ -1,4 +1,6 @@
-"""Language care: terms listed in content/language.yaml, found anywhere in the wording.
+"""Language care: terms listed in content/language.yaml (English; other languages have their own
+list, content/language_<code>.yaml, such as language_es.yaml), found anywhere in the wording of
+that language, and sentences that equate sex work with trafficking (see conflation.py).
 
 Matching is whole-word and case-insensitive; a match inside one of the term's `allow:` phrases
 (a law's name, quoted speech) is fine. Quote characters in allow phrases count, so '"the life"'
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dialogues.content.checks.conflation import conflation_message, conflations
 from dialogues.content.files import ContentFiles, locales
 from dialogues.content.problems import Mark, Problems
 from dialogues.content.schema import Reader
@@ -47,13 +50,18 @@ def _phrase(words: str) -> str:
     return f"{start}{body}{end}"
 
 
-def load_terms(files: ContentFiles) -> list[Term]:
+def language_file(code: str) -> str:
+    """The list for a language: English in language.yaml, others in language_<code>.yaml."""
+    return LANGUAGE_FILE if code == "en" else f"language_{code}.yaml"
+
+
+def load_terms(files: ContentFiles, name: str = LANGUAGE_FILE) -> list[Term]:
     """The reviewers' list of terms; mistakes in it are reported like any content mistake."""
-    file = files.root / LANGUAGE_FILE
+    file = files.root / name
     if not file.exists():
         return []
     reader = Reader(files.problems)
-    top = reader.mapping(files.content(file), LANGUAGE_FILE, ("terms",))
+    top = reader.mapping(files.content(file), name, ("terms",))
     terms: list[Term] = []
     for node in reader.sequence(top.get("terms") if top else None, "'terms'"):
         entry = reader.mapping(node, "a term", ("term", "why", "instead"), ("forms", "allow"))
@@ -71,24 +79,30 @@ def load_terms(files: ContentFiles) -> list[Term]:
 
 
 def check_language(files: ContentFiles, problems: Problems) -> None:
-    """Warn about every listed term in every piece of wording, in every locale."""
-    terms = load_terms(files)
-    if not terms:
-        return
-    compiled = [(term, term.pattern(), term.allowed(), term.needles()) for term in terms]
+    """Warn about every term of a language's list, and every conflating sentence, in every piece
+    of wording in that language (a language without its own list is checked with English's)."""
+    english = load_terms(files)
     for code in locales(files.root):
+        name = language_file(code)
+        terms = english if code == "en" or not (files.root / name).exists() else load_terms(
+            files, name)
+        shown_name = name if terms is not english else LANGUAGE_FILE
+        compiled = [(term, term.pattern(), term.allowed(), term.needles()) for term in terms]
         for file in files.files(code):
             lines = file.read_text(encoding="utf-8").splitlines()
             for wording in files.wording(file).values():
-                for start, end, term in _findings(wording.node.value, compiled):
-                    found = wording.node.value[start:end]
-                    mark = _locate(lines, wording.node.mark, found)
-                    problems.warning(mark, language_message(found, term))
+                text = wording.node.value
+                for start, end, term in _findings(text, compiled):
+                    mark = _locate(lines, wording.node.mark, text[start:end])
+                    problems.warning(mark, language_message(text[start:end], term, shown_name))
+                for start, end in conflations(text, code):
+                    mark = _locate(lines, wording.node.mark, text[start:end])
+                    problems.warning(mark, conflation_message(text[start:end]))
 
 
-def language_message(found: str, term: Term) -> str:
+def language_message(found: str, term: Term, name: str = LANGUAGE_FILE) -> str:
     return (f"'{found}': {term.why} Instead: {term.instead}. (If this use is quoted or "
-            f"explained, add the phrase to 'allow:' of '{term.term}' in content/language.yaml.)")
+            f"explained, add the phrase to 'allow:' of '{term.term}' in content/{name}.)")
 
 
 Compiled = tuple[Term, re.Pattern[str], re.Pattern[str] | None, tuple[str, ...]]
