@@ -16,7 +16,7 @@ from typing import Any
 from bot.studio.server import StudioServer
 from bot.studio.state import Studio
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
+CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
 @dataclass
