@@ -117,7 +117,9 @@ function renderPage() {
     head.push(el("button", { type: "button", class: "primary", id: "play-start",
       onclick: () => play({ action: "start", dialogue: data.dialogue }), text: "Play from the start" }));
   }
-  const files = el("div", { class: "files" }, data.locales.map((code) => reviewBox(code, data.files[code])));
+  const statuses = data.locales.map((code) => `${code}: ${data.files[code].exists ? data.files[code].status : "not translated"}`);
+  const files = el("details", { class: "reviews" }, el("summary", { text: `Review and translation (${statuses.join(", ")})` }),
+    el("div", { class: "files" }, data.locales.map((code) => reviewBox(code, data.files[code]))));
   const flow = data.diagram ? el("details", { open: true },
     el("summary", { text: "Flow diagram" }), diagramBox(data.diagram)) : null;
   const rows = el("ol", { class: "rows", id: "rows" }, data.rows.map(renderRow));
