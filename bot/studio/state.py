@@ -17,7 +17,9 @@ RELOAD_HINT = "A running bot shows it after /reload (or `kill -HUP` of its proce
 
 
 class Studio:
-    """Holds the content as last checked; every save replaces it in one step."""
+    """Holds the content as last checked; every save replaces it in one step. The engine and
+    the catalog are built when first needed after a change, so a save answers as soon as its
+    check is done."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
@@ -25,19 +27,32 @@ class Studio:
         self.player = Player()
         self._lock = threading.Lock()
         self.library: Library | None = None
-        self.engine: Engine | None = None
         self.problems = Problems()
-        self.catalog = Catalog(self.root, self.problems)
+        self._engine: Engine | None = None
+        self._catalog: Catalog | None = None
         self.refresh()
 
     def refresh(self, library: Library | None = None, problems: Problems | None = None) -> None:
         """Take up the content as it is on disk (or as a save's check just found it)."""
         if problems is None:
             library, problems = load(self.root)
-        engine = serving(library) if library is not None else None
-        catalog = Catalog(self.root, problems)
         with self._lock:
-            self.library, self.engine, self.problems, self.catalog = library, engine, problems, catalog
+            self.library, self.problems = library, problems
+            self._engine = self._catalog = None
+
+    @property
+    def engine(self) -> Engine | None:
+        with self._lock:
+            if self._engine is None and self.library is not None:
+                self._engine = serving(self.library)
+            return self._engine
+
+    @property
+    def catalog(self) -> Catalog:
+        with self._lock:
+            if self._catalog is None:
+                self._catalog = Catalog(self.root, self.problems)
+            return self._catalog
 
     # --- reading -----------------------------------------------------------------------------
 
