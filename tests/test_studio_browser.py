@@ -103,7 +103,7 @@ def test_play_a_dialogue_to_its_summary_by_clicking_buttons(page: WebDriver) -> 
         else:
             page.find_element(By.ID, "reply-input").send_keys("We talked it over as a team.")
             page.find_element(By.CSS_SELECTOR, "#reply-form button[type=submit]").click()
-        wait(page).until(lambda d: len(chat.find_elements(By.CSS_SELECTOR, ".bubble")) > before)
+        wait(page).until(lambda d, seen=before: len(chat.find_elements(By.CSS_SELECTOR, ".bubble")) > seen)
     assert chat.get_attribute("data-finished") == "yes"
     assert "Your weekly reflection" in chat.text
     document = next(b for b in chat.find_elements(By.CSS_SELECTOR, ".keys button")
