@@ -4,11 +4,20 @@ translations, review. The same page in a real browser is tested in test_studio_b
 from __future__ import annotations
 
 import http.client
+import os
+import re
+import signal
+import subprocess
+import sys
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.studio.diagram import svg
+from bot.studio.state import Studio
+from dialogues.model import Library
 from tests.support.studio import Running, changed_lines, content_copy, serve
 
 WEEKLY = "dialogues/weekly_reflection.yaml"
@@ -174,3 +183,52 @@ def test_paths_outside_the_content_are_refused(running: Running) -> None:
                                                  "was": "", "text": "b"})
     assert status == 422 and "not a content file" in refused["reason"]
     assert running.call("/static/../server.py")[0] == 404
+
+
+def test_python_m_bot_studio_prints_its_address_and_refuses_requests_without_the_token(
+        tmp_path: Path) -> None:
+    """The real command, as a reviewer starts it: one line with the address, 127.0.0.1 only."""
+    root = content_copy(tmp_path)
+    environment = {**os.environ, "COACHBOT_CONTENT": str(root)}
+    process = subprocess.Popen([sys.executable, "-m", "bot", "studio", "--no-browser"],
+                               stdout=subprocess.PIPE, text=True, env=environment)
+    try:
+        assert process.stdout is not None
+        address = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=(\S+)", process.stdout.readline())
+        assert address is not None
+        port, token = address.groups()
+        plain = http.client.HTTPConnection("127.0.0.1", int(port), timeout=10)
+        plain.request("GET", "/")
+        assert plain.getresponse().status == 403
+        plain.close()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/?token={token}", timeout=10) as page:
+            assert page.status == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
+    assert process.returncode == 0
+
+
+def test_a_block_text_keeps_its_block_style_and_only_the_changed_line_differs(
+        tmp_path: Path) -> None:
+    root = content_copy(tmp_path)
+    file = root / "en" / "dialogues" / "weekly_reflection.yaml"
+    before = file.read_text(encoding="utf-8")
+    studio = Studio(root)
+    intro = studio.library.locale("en").dialogues["weekly_reflection"].steps["intro"].text
+    edited = intro.replace("Please don't type names", "Please do not type names")
+    studio.save_text({"locale": "en", "id": WEEKLY, "path": "steps/intro/text", "was": intro,
+                      "text": edited})
+    assert changed_lines(before, file.read_text(encoding="utf-8")) == [(
+        "      Please don't type names or any details that could identify a client.",
+        "      Please do not type names or any details that could identify a client.")]
+
+
+def test_the_flow_diagram_draws_every_step_and_move_back_up_as_dashed(library: Library) -> None:
+    dialogue = library.locale("en").dialogues["funding_audit"]
+    drawn = svg(dialogue)
+    assert all(f'data-step="{step}"' in drawn for step in dialogue.steps)
+    moves = {(s.id, t) for s in dialogue.steps.values() for t in s.targets().values()}
+    assert drawn.count('<g class="edge') == len(moves)
+    assert '<g class="edge back">' in drawn  # "add another funder?" goes back to the first question
+    assert drawn.startswith("<svg") and 'role="img"' in drawn and "<title" in drawn

@@ -7,6 +7,7 @@ the page still opens, and shows the errors in place, when the content has errors
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from bot.studio.content import (
 )
 
 ENGLISH = "en"
+ITEM_KEYS = ("source", "kind", "prompts")  # what sets a step, card, prompt or set apart
 TOPICS = (("dialogues", "dialogue"), ("guidance", "guidance"), ("prompts.yaml", "prompts"),
           ("ui.yaml", "ui"), ("privacy.yaml", "privacy"))
 GROUP_TITLES = {"guidance": "Guidance cards", "prompts": "Scheduled prompts",
@@ -143,15 +145,18 @@ class Catalog:
         locks: dict[str, dict[str, str]] = {}
         for code, file in translations.items():
             node = self.files.node(file) if file.exists() else None
-            others[code] = dict(_wording(node, ())) if node is not None else {}
+            others[code] = dict(_wording(node)) if node is not None else {}
             locks[code] = read_lock(file) if file.exists() else {}
         if isinstance(top, Mapping) and isinstance(top.get("id"), Scalar):
             rows.append(self._item(top, "", 0))
-        for path, node in _walk(top, (), 0):
+        item = ""
+        for path, node in _walk(top, ()):
             if isinstance(node, Mapping):
                 rows.append(self._item(node, path, path.count("/") // 2 + 1))
+                item = path
                 continue
-            row: dict[str, Any] = {"type": "text", "path": path, "label": _label(path),
+            inside = path.removeprefix(f"{item}/") if item and path.startswith(f"{item}/") else path
+            row: dict[str, Any] = {"type": "text", "path": path, "label": inside.replace("/", " > "),
                                    "en": _scalar(node), "translations": {}, "problems": []}
             for code, file in translations.items():
                 row["translations"][code] = _translation(
@@ -211,33 +216,32 @@ def _text(node: Node | None, key: str) -> str | None:
     return value.value.strip() if isinstance(value, Scalar) else None
 
 
-def _walk(node: Node, path: tuple[str, ...], depth: int):  # type: ignore[no-untyped-def]
-    """Items (blocks with an id inside a list) and wording, in file order, labelled by the same
-    places the translation check uses ('steps/why/text')."""
+def _walk(node: Node, path: tuple[str, ...]) -> Iterator[tuple[str, Scalar | Mapping]]:
+    """Items (blocks with an id and wording of their own, inside a list) and wording, in file
+    order, labelled by the places the translation check uses ('steps/why/text')."""
     if isinstance(node, Scalar):
         if path:
             yield "/".join(path), node
     elif isinstance(node, Mapping):
         for key, (_mark, value) in node.entries.items():
             if key not in NOT_WORDING:
-                yield from _walk(value, (*path, key), depth)
+                yield from _walk(value, (*path, key))
     else:
         for index, item in enumerate(node.items, start=1):
             label = item_label(item, index)
-            if isinstance(item, Mapping) and isinstance(item.get("id"), Scalar):
-                yield "/".join((*path, label)), item
-            yield from _walk(item, (*path, label), depth + 1)
+            if _is_item(item):
+                yield "/".join((*path, label)), item  # type: ignore[misc]
+            yield from _walk(item, (*path, label))
 
 
-def _wording(node: Node, path: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    return ((p, n) for p, n in _walk(node, path, 0) if isinstance(n, Scalar))
+def _is_item(node: Node) -> bool:
+    """A step, card, prompt or prompt set; an option or a note belongs to the item around it."""
+    return (isinstance(node, Mapping) and isinstance(node.get("id"), Scalar)
+            and any(key in node.entries for key in ITEM_KEYS))
 
 
-def _label(path: str) -> str:
-    """A wording's place inside its item: 'text', or 'options > us > label'."""
-    parts = path.split("/")
-    inner = parts[2:] if len(parts) > 2 else parts
-    return " > ".join(inner)
+def _wording(node: Node) -> Iterator[tuple[str, Scalar]]:
+    return ((p, n) for p, n in _walk(node, ()) if isinstance(n, Scalar))
 
 
 def _scalar(node: Scalar) -> dict[str, Any]:
