@@ -83,7 +83,7 @@ class Catalog:
             groups.setdefault(heading.rstrip(":"), []).append(self._entry(file, title))
         for file in sorted((english / "guidance").glob("*.yaml")):
             groups.setdefault(GROUP_TITLES["guidance"], []).append(
-                self._entry(file, file.stem.replace("_", " ").capitalize()))
+                self._entry(file, _topic(file)))
         groups.setdefault(GROUP_TITLES["prompts"], []).append(
             self._entry(english / "prompts.yaml", "Reflection prompts"))
         for name, title in (("ui.yaml", "Buttons and messages"), ("privacy.yaml", "/privacy")):
@@ -209,6 +209,17 @@ class Catalog:
             return {}
         return {key: value.value.strip() if isinstance(value, Scalar) else key
                 for key, (_mark, value) in listed.entries.items()}
+
+
+def _topic(file: Path) -> str:
+    """A guidance file's topic as its opening comment names it ("Human trafficking intervention
+    courts (HTICs): ..."), else its file name."""
+    with file.open(encoding="utf-8") as lines:
+        first = lines.readline()
+    topic, colon, _rest = first.lstrip("# ").partition(": ")
+    if first.startswith("#") and colon and len(topic) <= 60:
+        return topic.strip()
+    return file.stem.replace("_", " ").capitalize()
 
 
 def _text(node: Node | None, key: str) -> str | None:

@@ -67,7 +67,7 @@ def svg(dialogue: Dialogue) -> str:
     for step_id, (x, y) in where.items():
         step = dialogue.steps[step_id]
         parts.append(
-            f'<g class="node kind-{step.kind.value}" data-step="{escape(step_id)}">'
+            f'<g class="node kind-{step.kind.value}" data-step="{escape(step_id)}" tabindex="0">'
             f'<title>{escape(step_id)} ({step.kind.value})</title>'
             f'<rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="8"/>'
             f'<text x="{x + BOX_W / 2:.0f}" y="{y + 18:.0f}">{escape(step_id)}</text>'

@@ -14,7 +14,7 @@ function el(tag, attrs, ...children) {
     else if (key === "text") node.textContent = value;
     else node.setAttribute(key, value === true ? "" : value);
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child !== null && child !== undefined) node.append(child);
   }
   return node;
@@ -129,11 +129,13 @@ function renderPage() {
 function diagramBox(svg) {
   const box = el("div", { class: "flow-box" });
   box.innerHTML = svg; // drawn by the studio's own server from the checked content
-  box.addEventListener("click", (event) => {
+  const go = (event) => {
     const node = event.target.closest("[data-step]");
     const row = node && document.getElementById(`step-${node.dataset.step}`);
     if (row) { row.scrollIntoView(); row.querySelector("h3").focus(); }
-  });
+  };
+  box.addEventListener("click", go);
+  box.addEventListener("keydown", (event) => { if (event.key === "Enter") go(event); });
   return box;
 }
 
