@@ -152,6 +152,7 @@ def test_a_saved_edit_is_one_line_and_its_spanish_is_flagged_stale(
 
 
 def test_every_control_has_a_label_and_the_page_fits_a_phone(running: Running) -> None:
+    """Desktop and a 390-px phone: ask a question, try a dialogue from a step, then look."""
     ARTIFACTS.mkdir(exist_ok=True)
     for name, (width, height) in {"studio": (1400, 1000), "studio-phone": (390, 844)}.items():
         driver = browser(width, height)
@@ -159,9 +160,12 @@ def test_every_control_has_a_label_and_the_page_fits_a_phone(running: Running) -
             driver.get(running.server.url)
             wait(driver).until(lambda d: d.find_element(By.TAG_NAME, "body")
                                .get_attribute("data-ready"))
+            driver.find_element(By.ID, "ask-input").send_keys("PD wants us at a sting")
+            driver.find_element(By.CSS_SELECTOR, "#ask-form button").click()
+            wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#ask-results .card"))
             open_entry(driver, WEEKLY)
-            driver.find_element(By.ID, "play-start").click()
-            wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".bubble.bot"))
+            driver.find_element(By.CSS_SELECTOR, '#step-area button.try').click()
+            wait(driver).until(lambda d: "Which part of our work" in d.find_element(By.ID, "chat").text)
             unlabelled = driver.execute_script("""
                 return [...document.querySelectorAll('input, select, textarea, button')]
                   .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
