@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.reload import load_content
 from bot.studio.diagram import svg
 from bot.studio.state import Studio
 from dialogues.model import Library
@@ -143,6 +144,19 @@ def test_a_saved_edit_changes_one_line_keeps_comments_and_is_played_at_once(
     _, shown = running.call("/api/play", {"tab": "t3", "action": "from",
                                           "dialogue": "weekly_reflection", "step": "area"})
     assert shown["outputs"][0]["text"] == "Which part of our work did this week touch the most?"
+    reloaded, problems = load_content(running.root, require_approved=False)  # what /reload does
+    assert reloaded is not None and not problems.errors  # the Spanish is stale: a warning
+    assert reloaded.locale("en").dialogues["weekly_reflection"].steps["area"].text == \
+        "Which part of our work did this week touch the most?"
+
+
+def test_try_from_the_summary_shows_it_as_the_bot_sends_it(running: Running) -> None:
+    _, shown = running.call("/api/play", {"tab": "t4", "action": "from",
+                                          "dialogue": "weekly_reflection", "step": "summary"})
+    assert shown["at"]["finished"]
+    assert shown["outputs"][0]["title"] == "Your weekly reflection"
+    labels = [b["label"] for row in shown["outputs"][0]["buttons"] for b in row]
+    assert any("document" in label.lower() for label in labels)
 
 
 def test_a_changed_english_text_flags_its_spanish_as_stale_until_recorded(
