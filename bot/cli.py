@@ -1,5 +1,6 @@
 """`coachbot`: run the bot (Telegram with a token, else the terminal coach), chat, check,
-ask, feedback, graph, and `translated` (record that a translation is up to date)."""
+ask, feedback, graph, studio (the reviewers' web page), and `translated` (record that a
+translation is up to date)."""
 
 from __future__ import annotations
 
@@ -108,6 +109,27 @@ def cmd_graph(args: argparse.Namespace, settings: Settings) -> int:
         page = out / f"{dialogue.id}.md"
         page.write_text(graph.markdown(dialogue, dialogue.mark.path), encoding="utf-8")
         print(f"wrote {page}")
+    return 0
+
+
+def cmd_studio(args: argparse.Namespace, settings: Settings) -> int:
+    """The reviewers' studio: read, play, check and edit the content in a local web page."""
+    import webbrowser
+
+    from bot.studio.server import StudioServer
+    from bot.studio.state import Studio
+
+    server = StudioServer(Studio(settings.content), port=args.port)
+    print(f"The studio is at {server.url}\n(only this computer can open it; the address holds its "
+          "access key). Press Ctrl+C to stop.", flush=True)
+    if not args.no_browser:
+        webbrowser.open(server.url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("\nStudio stopped.")
+    finally:
+        server.server_close()
     return 0
 
 
@@ -231,6 +253,11 @@ def parser() -> argparse.ArgumentParser:
     drawing.add_argument("--locale", help="language of the titles (default: en)")
     drawing.add_argument("--out", default=str(GRAPH_FOLDER), help=f"folder (default: {GRAPH_FOLDER})")
     drawing.set_defaults(handler=cmd_graph)
+    studio = sub.add_parser("studio", help="read, play, check and edit the content in a browser")
+    studio.add_argument("--port", type=int, default=0,
+                        help="port on 127.0.0.1 (default: any free port)")
+    studio.add_argument("--no-browser", action="store_true", help="only print the address")
+    studio.set_defaults(handler=cmd_studio)
     translated = sub.add_parser("translated",
                                 help="record that a translated file is up to date with the English")
     translated.add_argument("file", help="the translated file, e.g. content/es/ui.yaml")
