@@ -7,7 +7,7 @@ menu, ``1v`` to resume and ``1k`` to keep a finished dialogue's answers. Guidanc
 ``1x`` is "none of these". Anything else decodes to None and is never applied.
 
 Prefixes owned by other features, which `decode` never accepts: ``1l|`` (/language, in
-bot/language.py) and ``1w|`` (/schedule, in bot/schedule_setup.py). A new feature takes a letter
+bot/features/language/) and ``1w|`` (/schedule, in dialogues/schedules/setup.py). A new feature takes a letter
 no one uses yet and adds it to this list and to `tests/test_callbacks.py`.
 """
 
