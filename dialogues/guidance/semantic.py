@@ -1,0 +1,126 @@
+"""Semantic similarity between a question and the cards, from a small embedding model that
+ships inside its package (WordLlama 0.4.0.post1: static 256-dimension token embeddings and their
+tokenizer are in the wheel), so nothing is ever fetched at run time.
+
+The loader of that wheel looks for the tokenizer under `wordllama/tokenizer/` while the wheel
+ships `wordllama/tokenizers/`; the folders it tries next are `cache_dir/tokenizers` and
+`cache_dir/weights`, which is the package folder itself, so `cache_dir` points there and
+`disable_download=True` turns a missing file into an error instead of a download.
+
+The model is loaded once per process, on first use (never at import time: `coachbot check`,
+`graph` and a chat that asks nothing never pay for it); card vectors are computed per content
+load (about 0.1 s for every card in English and Spanish), so a /reload embeds the new cards.
+Without the package the search stays lexical and says so once in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dialogues.guidance.cards import Card, OutOfScope
+
+if TYPE_CHECKING:
+    import numpy as np
+
+log = logging.getLogger(__name__)
+
+Encoder = Callable[[list[str]], "np.ndarray"]  # texts -> (n, dim) L2-normalised float32
+
+_lock = threading.Lock()
+_loaded: list[Encoder | None] = []  # empty: not tried yet; [None]: tried, unavailable
+
+
+def load_wordllama(dim: int = 256) -> Encoder:
+    """WordLlama from its installed package only; raises (ImportError, FileNotFoundError),
+    never downloads."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tokenizers pulls in huggingface_hub
+    import numpy as np
+    import wordllama
+
+    model = wordllama.WordLlama.load(dim=dim, cache_dir=Path(wordllama.__file__).parent,
+                                     disable_download=True)
+
+    def encode(texts: list[str]) -> np.ndarray:
+        return np.asarray(model.embed(texts, norm=True), dtype=np.float32)
+
+    return encode
+
+
+def shared_encoder() -> Encoder | None:
+    """The process's model, loaded on first call (thread-safe); None when it cannot load."""
+    with _lock:
+        if not _loaded:
+            try:
+                _loaded.append(load_wordllama())
+            except (ImportError, OSError) as error:
+                log.warning("semantic search is off (%s: %s); quick guidance stays lexical — "
+                            "install the 'wordllama' package to turn it on",
+                            type(error).__name__, error)
+                _loaded.append(None)
+        return _loaded[0]
+
+
+def encoder_ready() -> bool:
+    """Whether the model is already loaded, so card vectors can be built without waiting."""
+    return bool(_loaded)
+
+
+def card_text(card: Card) -> str:
+    """What a card is about, in one text: its question, the phrasings staff use, its answer
+    (one vector of all three ranked better than the best of one vector per field)."""
+    return " ".join([card.title, *card.also_asked, card.answer])
+
+
+class SemanticIndex:
+    """Card vectors for one ordered list of cards and their translations (a card's similarity
+    is the best over its languages, so a Spanish question meets the Spanish card text), and one
+    vector for the reviewers' out-of-scope topics, to tell a question about a topic the
+    guidelines leave out from one the cards answer."""
+
+    def __init__(self, cards: Sequence[Card], encode: Encoder,
+                 translations: Iterable[Iterable[Card]] = (),
+                 out_of_scope: Iterable[OutOfScope] = ()) -> None:
+        import numpy as np
+
+        self.cards = tuple(cards)
+        self._encode = encode
+        position = {card.id: i for i, card in enumerate(self.cards)}
+        owners = list(range(len(self.cards)))
+        texts = [card_text(card) for card in self.cards]
+        for translated in translations:
+            for card in translated:
+                if card.id in position:
+                    owners.append(position[card.id])
+                    texts.append(card_text(card))
+        self._owner = np.asarray(owners, dtype=np.intp)
+        phrases = [phrase for topic in out_of_scope for phrase in topic.phrases]
+        vectors = encode(texts + phrases) if texts or phrases else np.zeros((0, 1), np.float32)
+        self._vectors = vectors[:len(texts)]
+        self._outside = vectors[len(texts):]
+
+    def similarities(self, question: str) -> tuple[np.ndarray, float]:
+        """Cosine similarity of `question` to each card (in `cards` order), and to the nearest
+        out-of-scope phrase (-1 without a list)."""
+        import numpy as np
+
+        vector = self._encode([question[:2000]])[0]
+        best = np.full(len(self.cards), -1.0, dtype=np.float32)
+        np.maximum.at(best, self._owner, self._vectors @ vector)
+        outside = float((self._outside @ vector).max()) if len(self._outside) else -1.0
+        return best, outside
+
+
+def fuse(*rankings: Sequence[str], k: int) -> list[str]:
+    """Reciprocal rank fusion: each ranking (ids, best first) gives a card 1 / (k + place).
+
+    Ties keep the order in which cards first appear, so the first ranking passed wins them."""
+    score: dict[str, float] = {}
+    for ranking in rankings:
+        for place, card_id in enumerate(ranking, start=1):
+            score[card_id] = score.get(card_id, 0.0) + 1.0 / (k + place)
+    return sorted(score, key=lambda card_id: -score[card_id])
