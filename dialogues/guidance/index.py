@@ -16,10 +16,12 @@ import math
 import sqlite3
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
 from dialogues.guidance.cards import Card, OutOfScope, SynonymGroup
+from dialogues.guidance.framing import Framing
 from dialogues.guidance.hybrid import HybridSearch
 from dialogues.guidance.ranking import Hit, Ranking
 from dialogues.guidance.semantic import SemanticIndex, encoder_ready, shared_encoder
@@ -238,6 +240,7 @@ class Guidance:
         self._translated = {code: {card.id: card for card in locale.cards}
                             for code, locale in library.locales.items()}
         self._out_of_scope = default.out_of_scope
+        self._framing = Framing(default.terms_to_avoid)
         self._translations = [locale.cards for code, locale in library.locales.items()
                               if code != library.default_locale]
         self._hybrid: HybridSearch | None = None
@@ -267,10 +270,23 @@ class Guidance:
             return Ranking(question, (), False)
         if self._waiting:
             self._build()
-        ranking = (self._hybrid or self._index).search(question, limit)
+        ranking = self._reframed((self._hybrid or self._index).search(question, limit), limit)
         hits = tuple(Hit(self.card(hit.card.id, locale) or hit.card, hit.score, hit.semantic)
                      for hit in ranking.hits)
-        return Ranking(question, hits, ranking.answered, ranking.outside, ranking.confidence)
+        return replace(ranking, hits=hits)
+
+    def _reframed(self, ranking: Ranking, limit: int) -> Ranking:
+        """An answer to a question that frames people harmfully leads with the card that
+        reframes it; the cards that answer it follow. Unanswered, the reframing card alone is
+        shown as a near match (never for a topic outside the guidelines)."""
+        card_id = "" if ranking.outside else self._framing.card_for(ranking.question)
+        if card_id not in self._default:
+            return ranking
+        first = next((hit for hit in ranking.hits if hit.card.id == card_id),
+                     Hit(self._default[card_id], 0.0))
+        others = tuple(hit for hit in ranking.hits if hit.card.id != card_id)
+        hits = (first, *others)[:limit] if ranking.answered else (first,)
+        return replace(ranking, hits=hits, answered=True, reframed=True)
 
     def card(self, card_id: str, locale: str | None = None) -> Card | None:
         return self._translated.get(locale or "", {}).get(card_id) or self._default.get(card_id)

@@ -26,13 +26,15 @@ class Ranking:
     """The cards a question reaches, best first; `answered` is False below the threshold or
     when the question names a topic outside the guidelines (`outside`: that topic's id).
     `confidence` is the hybrid search's probability that a card answers it (None when the
-    search is lexical only)."""
+    search is lexical only); `reframed`: the question frames people harmfully, and the first
+    card is the one that reframes it (dialogues.guidance.framing)."""
 
     question: str
     hits: tuple[Hit, ...]
     answered: bool
     outside: str = ""
     confidence: float | None = None
+    reframed: bool = False
 
     @property
     def tentative(self) -> bool:
