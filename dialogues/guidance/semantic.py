@@ -2,10 +2,9 @@
 ships inside its package (WordLlama 0.4.0.post1: static 256-dimension token embeddings and their
 tokenizer are in the wheel), so nothing is ever fetched at run time.
 
-The loader of that wheel looks for the tokenizer under `wordllama/tokenizer/` while the wheel
-ships `wordllama/tokenizers/`; the folders it tries next are `cache_dir/tokenizers` and
-`cache_dir/weights`, which is the package folder itself, so `cache_dir` points there and
-`disable_download=True` turns a missing file into an error instead of a download.
+The files are read straight from the installed package (its own loader looks for the
+tokenizer under `wordllama/tokenizer/` while the wheel ships `wordllama/tokenizers/`, and falls
+back to a Hugging Face download); there is no code path that fetches anything.
 
 The model is loaded once per process, on first use (never at import time: `coachbot check`,
 `graph` and a chat that asks nothing never pay for it); card vectors are computed per content
@@ -15,6 +14,7 @@ Without the package the search stays lexical and says so once in the log.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import threading
@@ -31,22 +31,44 @@ log = logging.getLogger(__name__)
 
 Encoder = Callable[[list[str]], "np.ndarray"]  # texts -> (n, dim) L2-normalised float32
 
+TOKENIZER_FILE = "l2_supercat_tokenizer_config.json"  # the files of wordllama 0.4.0.post1
+WEIGHTS_FILE = "l2_supercat_256.safetensors"
+
 _lock = threading.Lock()
 _loaded: list[Encoder | None] = []  # empty: not tried yet; [None]: tried, unavailable
 
 
-def load_wordllama(dim: int = 256) -> Encoder:
-    """WordLlama from its installed package only; raises (ImportError, FileNotFoundError),
-    never downloads."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tokenizers pulls in huggingface_hub
-    import numpy as np
-    import wordllama
+def load_wordllama() -> Encoder:
+    """WordLlama's 256-dimension vectors and tokenizer, read from its installed package only.
 
-    model = wordllama.WordLlama.load(dim=dim, cache_dir=Path(wordllama.__file__).parent,
-                                     disable_download=True)
+    The files are read directly (tokenizers + safetensors) and embedded the way its
+    `WordLlamaInference.embed` does: the mean of the token vectors over the attention mask,
+    L2-normalised. Importing `wordllama` itself would add ~0.5 s of configuration (pydantic,
+    toml, requests) for nothing. Raises ImportError or OSError; there is no download path."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tokenizers can reach the hub: never here
+    import numpy as np
+    from safetensors import safe_open
+    from tokenizers import Tokenizer
+
+    spec = importlib.util.find_spec("wordllama")  # its folder, without running its __init__
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("the 'wordllama' package is not installed")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    tokenizer = Tokenizer.from_file(str(root / "tokenizers" / TOKENIZER_FILE))
+    tokenizer.enable_padding()
+    tokenizer.no_truncation()
+    with safe_open(str(root / "weights" / WEIGHTS_FILE), framework="np", device="cpu") as file:
+        table = np.ascontiguousarray(file.get_tensor("embedding.weight").astype(np.float32))
 
     def encode(texts: list[str]) -> np.ndarray:
-        return np.asarray(model.embed(texts, norm=True), dtype=np.float32)
+        encoded = tokenizer.encode_batch(texts, add_special_tokens=False)
+        ids = np.array([e.ids for e in encoded], dtype=np.int32).reshape(len(texts), -1)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.float32).reshape(ids.shape)
+        np.clip(ids, 0, table.shape[0] - 1, out=ids)
+        pooled = (table[ids] * mask[..., None]).sum(axis=1) / np.maximum(
+            mask.sum(axis=1, keepdims=True), 1.0)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.where(norms == 0, 1.0, norms)).astype(np.float32)
 
     return encode
 
