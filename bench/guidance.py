@@ -122,8 +122,12 @@ def report(name: str, rank: Rank, questions: list[Question], rounds: int) -> flo
         print(f"  {half:8} {figures}")
     for label, halves in (("tuning", TUNING), ("test", TEST)):
         for kind in STYLES:
-            chosen = [q for q in questions if q.half in halves and style(q) == kind]
-            print(f"  {label:6} {kind:13} ({len(chosen):3}) {measure(chosen, rank)}")
+            figures = measure([q for q in questions if q.half in halves and style(q) == kind],
+                              rank)
+            shown = (f"correct 'no guidance' {figures.no_guidance:.1%} of {figures.unanswerable}"
+                     if kind == "unanswerable" else
+                     f"top-1 {figures.top1:.1%}, top-3 {figures.top3:.1%} of {figures.answerable}")
+            print(f"  {label:6} {kind:12} {shown}")
     return p95
 
 

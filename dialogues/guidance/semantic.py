@@ -33,6 +33,7 @@ Encoder = Callable[[list[str]], "np.ndarray"]  # texts -> (n, dim) L2-normalised
 
 TOKENIZER_FILE = "l2_supercat_tokenizer_config.json"  # the files of wordllama 0.4.0.post1
 WEIGHTS_FILE = "l2_supercat_256.safetensors"
+BATCH = 32
 
 _lock = threading.Lock()
 _loaded: list[Encoder | None] = []  # empty: not tried yet; [None]: tried, unavailable
@@ -55,20 +56,31 @@ def load_wordllama() -> Encoder:
         raise ImportError("the 'wordllama' package is not installed")
     root = Path(next(iter(spec.submodule_search_locations)))
     tokenizer = Tokenizer.from_file(str(root / "tokenizers" / TOKENIZER_FILE))
-    tokenizer.enable_padding()
     tokenizer.no_truncation()
     with safe_open(str(root / "weights" / WEIGHTS_FILE), framework="np", device="cpu") as file:
-        table = np.ascontiguousarray(file.get_tensor("embedding.weight").astype(np.float32))
+        table = file.get_tensor("embedding.weight")  # half precision: widened per batch
 
     def encode(texts: list[str]) -> np.ndarray:
-        encoded = tokenizer.encode_batch(texts, add_special_tokens=False)
-        ids = np.array([e.ids for e in encoded], dtype=np.int32).reshape(len(texts), -1)
-        mask = np.array([e.attention_mask for e in encoded], dtype=np.float32).reshape(ids.shape)
-        np.clip(ids, 0, table.shape[0] - 1, out=ids)
-        pooled = (table[ids] * mask[..., None]).sum(axis=1) / np.maximum(
-            mask.sum(axis=1, keepdims=True), 1.0)
+        """Texts in batches of similar length, so padding stays small (a batch of card texts
+        padded to the longest would take a gigabyte of token vectors)."""
+        pooled = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
+        ids_of = [e.ids for e in tokenizer.encode_batch(texts, add_special_tokens=False)]
+        by_length = sorted(range(len(texts)), key=lambda i: len(ids_of[i]))
+        for start in range(0, len(texts), BATCH):
+            rows = by_length[start:start + BATCH]
+            width = max(len(ids_of[i]) for i in rows)
+            if width == 0:
+                continue
+            ids = np.zeros((len(rows), width), dtype=np.int32)
+            mask = np.zeros((len(rows), width), dtype=np.float32)
+            for row, i in enumerate(rows):
+                ids[row, :len(ids_of[i])] = ids_of[i]
+                mask[row, :len(ids_of[i])] = 1.0
+            np.clip(ids, 0, table.shape[0] - 1, out=ids)
+            summed = np.einsum("rt,rtd->rd", mask, table[ids].astype(np.float32))
+            pooled[rows] = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+        return pooled / np.where(norms == 0, 1.0, norms)
 
     return encode
 
