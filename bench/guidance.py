@@ -120,6 +120,9 @@ def report(name: str, rank: Rank, questions: list[Question], rounds: int) -> flo
     for half in (*TUNING, *TEST):
         figures: Figures = measure([q for q in questions if q.half == half], rank)
         print(f"  {half:8} {figures}")
+        writers = sorted({q.writer for q in questions if q.half == half and q.writer})
+        for writer in writers if len(writers) > 1 else ():
+            print(f"    set {writer}  {measure([q for q in questions if q.writer == writer], rank)}")
     for label, halves in (("tuning", TUNING), ("test", TEST)):
         for kind in STYLES:
             figures = measure([q for q in questions if q.half in halves and style(q) == kind],
