@@ -172,3 +172,19 @@ def test_the_model_loads_offline_lazily_and_never_at_import_time() -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().endswith("offline ok")
+
+
+def test_without_the_model_the_search_stays_lexical(library, monkeypatch: pytest.MonkeyPatch,
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    """A missing package turns semantic search off with one log line, never an error."""
+    from dialogues.guidance import semantic
+
+    def missing() -> semantic.Encoder:
+        raise ImportError("the 'wordllama' package is not installed")
+
+    monkeypatch.setattr(semantic, "_loaded", [])
+    monkeypatch.setattr(semantic, "load_wordllama", missing)
+    ranking = Guidance(library).search("PD wants us at a sting")
+    assert ranking.answered and ranking.confidence is None
+    assert ranking.hits[0].card.id == "sting_invitation"
+    assert "semantic search is off" in caplog.text
