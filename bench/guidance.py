@@ -1,33 +1,52 @@
-"""Guidance search: latency and accuracy beside a plain `rank-bm25` baseline, in one run.
+"""Guidance search: lexical only, hybrid (lexical + WordLlama similarity, the bot's search) and
+a plain `rank-bm25` baseline, in one run: latency on one core, content load with the model,
+memory the model adds, and accuracy per half and per style of question.
 
-    .venv/bin/python bench/guidance.py [--rounds 20]
+    .venv/bin/python bench/guidance.py [--rounds 10]
 
-Both rankers see the same cards (title, example phrasings, answer, more). The baseline is
-BM25Okapi over lower-cased words with no stemming, synonyms, typo repair or threshold, so it
-always answers; the coach's ranking is also shown with its threshold off, for a like-for-like
-comparison (threshold and out-of-scope list both off). Figures are printed per half of
+The process pins itself to one CPU core (numpy and tokenizers to one thread) before timing.
+The baseline is BM25Okapi over lower-cased words with no stemming, synonyms, typo repair or
+threshold, so it always answers. Figures are printed per half of
 tests/data/guidance_questions.yaml (dev, holdout) and tests/data/guidance_questions_fresh.yaml
-(design, fresh).
+(design, fresh), then per style (tests.support.evaluation.style) over the tuning halves
+(dev + design) and the test halves (holdout + fresh).
 """
 
 from __future__ import annotations
 
-import argparse
-import re
-import statistics
-import sys
-import time
-from pathlib import Path
+import os
 
-from rank_bm25 import BM25Okapi
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                  "RAYON_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+import argparse  # noqa: E402
+import re  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from rank_bm25 import BM25Okapi  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from dialogues.content.loader import load_library  # noqa: E402
 from dialogues.guidance.cards import Card  # noqa: E402
-from dialogues.guidance.index import CardIndex  # noqa: E402
-from tests.support.evaluation import Figures, Question, Rank, load_questions, measure  # noqa: E402
+from dialogues.guidance.index import Guidance  # noqa: E402
+from tests.support.evaluation import (  # noqa: E402
+    STYLES,
+    Figures,
+    Question,
+    Rank,
+    load_questions,
+    measure,
+    style,
+)
+
+TUNING, TEST = ("dev", "design"), ("holdout", "fresh")
 
 
 def baseline(cards: tuple[Card, ...]) -> Rank:
@@ -44,11 +63,10 @@ def baseline(cards: tuple[Card, ...]) -> Rank:
     return rank
 
 
-def ours(index: CardIndex, threshold: bool = True) -> Rank:
-    """The coach's search; without `threshold` it always answers, like the baseline."""
+def ours(guidance: Guidance) -> Rank:
     def rank(question: str) -> tuple[tuple[Card, ...], bool]:
-        ranking = index.search(question, 3)
-        return tuple(h.card for h in ranking.hits), ranking.answered or not threshold
+        ranking = guidance.search(question, limit=3)
+        return tuple(h.card for h in ranking.hits), ranking.answered
     return rank
 
 
@@ -69,38 +87,78 @@ def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100)[int(share * 100) - 1]
 
 
+def rss_mb() -> float:
+    """This process's resident memory now, from /proc (Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def loaded() -> tuple[Guidance, Guidance, tuple[Card, ...], dict[str, float]]:
+    """The content, the lexical and the hybrid search, timed and weighed as they load."""
+    started = time.perf_counter()
+    library = load_library(REPO / "content")
+    content_s = time.perf_counter() - started
+    lexical = Guidance(library, semantic=False)
+    lexical.search("warm up")
+    lexical_s = time.perf_counter() - started
+    before = rss_mb()
+    model_started = time.perf_counter()
+    hybrid = Guidance(library)
+    hybrid.search("warm up")  # loads the model and embeds every card, in both languages
+    model_s = time.perf_counter() - model_started
+    return lexical, hybrid, library.locale("en").cards, {
+        "content": content_s, "lexical": lexical_s, "model": model_s,
+        "with_model": lexical_s + model_s, "rss_added": rss_mb() - before}
+
+
+def report(name: str, rank: Rank, questions: list[Question], rounds: int) -> float:
+    times = latencies(rank, questions, rounds)
+    p95 = percentile(times, 0.95)
+    print(f"\n{name}\n  latency p50 {percentile(times, 0.5):.3f} ms, p95 {p95:.3f} ms")
+    for half in (*TUNING, *TEST):
+        figures: Figures = measure([q for q in questions if q.half == half], rank)
+        print(f"  {half:8} {figures}")
+        writers = sorted({q.writer for q in questions if q.half == half and q.writer})
+        for writer in writers if len(writers) > 1 else ():
+            print(f"    set {writer}  {measure([q for q in questions if q.writer == writer], rank)}")
+    for label, halves in (("tuning", TUNING), ("test", TEST)):
+        for kind in STYLES:
+            figures = measure([q for q in questions if q.half in halves and style(q) == kind],
+                              rank)
+            shown = (f"correct 'no guidance' {figures.no_guidance:.1%} of {figures.unanswerable}"
+                     if kind == "unanswerable" else
+                     f"top-1 {figures.top1:.1%}, top-3 {figures.top3:.1%} of {figures.answerable}")
+            print(f"  {label:6} {kind:12} {shown}")
+    return p95
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
-    library = load_library(REPO / "content")
-    english = library.locale("en")
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    lexical, hybrid, cards, load = loaded()
     data = REPO / "tests" / "data"
     questions = [*load_questions(data / "guidance_questions.yaml"),
                  *load_questions(data / "guidance_questions_fresh.yaml")]
-    built = time.perf_counter()
-    index = CardIndex(english.cards, english.synonyms, english.out_of_scope)
-    build_ms = (time.perf_counter() - built) * 1000
-    rankers = {"coach (FTS5 bm25 + synonyms + typos, with its 'no guidance' threshold and "
-               "out-of-scope list)": ours(index),
-               "baseline (rank-bm25 BM25Okapi, always answers)": baseline(english.cards),
-               "coach ranking alone (threshold off, always answers)": ours(index, threshold=False)}
-    print(f"{len(english.cards)} cards, {len(questions)} questions, {args.rounds} rounds; "
-          f"index built in {build_ms:.1f} ms")
-    timing: dict[str, tuple[float, float]] = {}
-    for name, rank in rankers.items():
-        times = latencies(rank, questions, args.rounds)
-        timing[name] = (percentile(times, 0.5), percentile(times, 0.95))
-        print(f"\n{name}\n  latency p50 {timing[name][0]:.3f} ms, p95 {timing[name][1]:.3f} ms")
-        for half in ("dev", "holdout", "design", "fresh"):
-            figures: Figures = measure([q for q in questions if q.half == half], rank)
-            print(f"  {half:8} {figures}")
-            writers = sorted({q.writer for q in questions if q.half == half and q.writer})
-            for writer in writers if len(writers) > 1 else ():
-                figures = measure([q for q in questions if q.writer == writer], rank)
-                print(f"    set {writer}  {figures}")
-    (ours_p50, ours_p95), (base_p50, base_p95), _ = timing.values()
-    print(f"\ncoach / baseline latency: p50 {ours_p50 / base_p50:.2f}x, p95 {ours_p95 / base_p95:.2f}x")
+    print(f"{len(cards)} cards, {len(questions)} questions, {args.rounds} rounds, one core")
+    print(f"content load {load['content']:.2f} s; with the lexical index "
+          f"{load['lexical']:.2f} s; model + card vectors {load['model']:.2f} s "
+          f"(content load with the model {load['with_model']:.2f} s); "
+          f"memory added by the model {load['rss_added']:.0f} MB")
+    p95 = {name: report(name, rank, questions, args.rounds) for name, rank in {
+        "lexical only (FTS5 bm25 + synonyms + typos, 'no guidance' threshold, out-of-scope "
+        "list)": ours(lexical),
+        "hybrid (lexical + WordLlama, RRF k=10, sentence coverage, calibrated confidence)":
+            ours(hybrid),
+        "baseline (rank-bm25 BM25Okapi, always answers)": baseline(cards),
+    }.items()}
+    lexical_p95, hybrid_p95, base_p95 = p95.values()
+    print(f"\np95: hybrid / lexical {hybrid_p95 / lexical_p95:.2f}x, "
+          f"hybrid / baseline {hybrid_p95 / base_p95:.2f}x")
     return 0
 
 

@@ -183,8 +183,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         questions = [line.strip() for line in sys.stdin if line.strip()]
     for question in questions:
         ranking = engine.search(question, args.locale, args.limit)
-        cards = [{"id": h.card.id, "score": h.score, "source": list(h.card.source)}
-                 for h in ranking.hits]
+        cards = [{"id": h.card.id, "score": h.score, "source": list(h.card.source),
+                  "lexical": h.score, "semantic": h.semantic} for h in ranking.hits]
         if args.json:
             print(json.dumps({"question": question, "answered": ranking.answered, "cards": cards},
                              ensure_ascii=False))

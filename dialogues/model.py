@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from dialogues.content.problems import Mark
 from dialogues.content.prompts import PromptSet
 from dialogues.guidance.cards import Card, OutOfScope, SynonymGroup
+
+if TYPE_CHECKING:
+    from dialogues.content.checks.language import Term
 
 
 class StepKind(Enum):
@@ -131,6 +135,8 @@ class Locale:
     prompt_sets: dict[str, PromptSet] = field(default_factory=dict)
     out_of_scope: tuple[OutOfScope, ...] = ()
     privacy: tuple[str, ...] = ()  # the lines /privacy shows
+    # The reviewers' terms to avoid, every language's: a question using one is reframed.
+    terms_to_avoid: tuple[Term, ...] = ()
 
 
 @dataclass(frozen=True)

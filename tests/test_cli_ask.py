@@ -21,12 +21,15 @@ def test_ask_prints_ranked_cards_with_score_and_sources(capsys: pytest.CaptureFi
 
 
 def test_ask_json_prints_one_object_per_question(capsys: pytest.CaptureFixture[str]) -> None:
-    """--json prints {"question", "answered", "cards": [{"id", "score", "source"}]} per line."""
+    """--json prints {"question", "answered", "cards": [{"id", "score", "source", "lexical",
+    "semantic"}]} per line: `score` is the lexical score, as before."""
     assert main(["ask", "--json", "the pledge", "what's the wifi password"]) == 0
     first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert first["question"] == "the pledge" and first["answered"] is True
     assert first["cards"][0]["id"] == "prostitution_pledge"
-    assert set(first["cards"][0]) == {"id", "score", "source"}
+    card = first["cards"][0]
+    assert set(card) == {"id", "score", "source", "lexical", "semantic"}
+    assert card["lexical"] == card["score"] and 0 < card["semantic"] <= 1
     assert second["answered"] is False
 
 

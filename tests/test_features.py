@@ -153,7 +153,8 @@ def imported(path: Path, known: set[str]) -> set[str]:
 
 
 def test_no_import_circles() -> None:
-    """No module of `bot/` or `dialogues/` reaches itself through its imports, not even for type hints only."""
+    """No module of `bot/` or `dialogues/` reaches itself through its imports, not even for
+    type hints only."""
     files = modules()
     graph = {name: imported(path, set(files)) - {name} for name, path in files.items()}
     circles: list[list[str]] = []

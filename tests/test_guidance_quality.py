@@ -4,7 +4,8 @@ were written) and tests/data/guidance_questions_fresh.yaml (written later by oth
 guidelines only; design: used to recalibrate the "no guidance" decision; fresh: only measured).
 
 Targets the search does not reach yet are marked as expected failures (strict, so reaching one
-turns the mark into a failure to remove); the measured figures are in BENCHMARKS.md.
+turns the mark into a failure to remove); the measured figures are in BENCHMARKS.md. The search
+measured is the bot's: hybrid (dialogues.guidance.hybrid), tuned on dev and design only.
 """
 
 from __future__ import annotations
@@ -21,14 +22,27 @@ DATA = Path(__file__).resolve().parent / "data"
 QUESTION_FILES = (DATA / "guidance_questions.yaml", DATA / "guidance_questions_fresh.yaml")
 HALVES = ("dev", "holdout", "design", "fresh")
 TARGETS = {"top1": 0.75, "top3": 0.90, "no_guidance": 0.80}
-# Measured below target when this was written (see BENCHMARKS.md, "Quick guidance"): answering
-# the long, detailed questions staff really type meant lowering the "no guidance" threshold,
-# and the questions the reviewers' out-of-scope list does not name are then answered.
-SHORT_OF_TARGET = {
-    ("holdout", "no_guidance"): "measured 44.4 % (4 of 9)",
-    ("fresh", "top3"): "measured 89.5 % (204 of 228)",
-    ("fresh", "no_guidance"): "measured 76.1 % (70 of 92)",
+# Issue 18's targets for questions written by people who never saw the cards (the halves of
+# the later file): the first card right ≥ 80 %, a right card in three ≥ 93 %, 9 in 10
+# unanswerable questions declined.
+FRESH_TARGETS = {"top1": 0.80, "top3": 0.93, "no_guidance": 0.90}
+FRESH_HALVES = ("design", "fresh")
+# Measured below target with the hybrid search (see BENCHMARKS.md, "Hybrid search"): every
+# issue-4 target is met on every half; on the fresh half, long and Spanish questions improved
+# most, and the misses left are ordinary questions and unanswerable ones the model finds near
+# a card.
+SHORT_OF_TARGET: dict[tuple[str, str], str] = {}
+SHORT_OF_FRESH_TARGET = {
+    ("fresh", "top3"): "measured 91.7 % (209 of 228)",
+    ("fresh", "no_guidance"): "measured 83.7 % (77 of 92)",
 }
+
+
+def _params(halves: tuple[str, ...], targets: dict[str, float],
+            short: dict[tuple[str, str], str]) -> list:
+    return [pytest.param(half, metric, targets[metric], marks=pytest.mark.xfail(
+        strict=True, reason=short[(half, metric)]) if (half, metric) in short else ())
+        for half in halves for metric in targets]
 
 
 def all_questions() -> list[Question]:
@@ -72,13 +86,20 @@ def test_every_expected_section_exists(library) -> None:
     assert not unknown
 
 
-@pytest.mark.parametrize(("half", "metric"), [
-    pytest.param(half, metric, marks=pytest.mark.xfail(
-        strict=True, reason=SHORT_OF_TARGET[(half, metric)]) if (half, metric) in SHORT_OF_TARGET
-        else ())
-    for half in HALVES for metric in TARGETS
-])
-def test_search_meets_the_target(measured: dict[str, Figures], half: str, metric: str) -> None:
+@pytest.mark.parametrize(("half", "metric", "target"),
+                         _params(HALVES, TARGETS, SHORT_OF_TARGET))
+def test_search_meets_the_target(measured: dict[str, Figures], half: str, metric: str,
+                                 target: float) -> None:
     """Top-1 ≥ 75 %, top-3 ≥ 90 % and correct "no guidance" ≥ 80 %, on each half."""
     figures = measured[half]
-    assert getattr(figures, metric) >= TARGETS[metric], f"{half}: {figures}"
+    assert getattr(figures, metric) >= target, f"{half}: {figures}"
+
+
+@pytest.mark.parametrize(("half", "metric", "target"),
+                         _params(FRESH_HALVES, FRESH_TARGETS, SHORT_OF_FRESH_TARGET))
+def test_search_meets_the_fresh_question_targets(measured: dict[str, Figures], half: str,
+                                                 metric: str, target: float) -> None:
+    """Top-1 ≥ 80 %, top-3 ≥ 93 % and correct "no guidance" ≥ 90 % on questions written from
+    the guidelines alone."""
+    figures = measured[half]
+    assert getattr(figures, metric) >= target, f"{half}: {figures}"

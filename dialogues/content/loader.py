@@ -7,12 +7,14 @@ unreachable steps, paths that never reach a summary, and template fields naming 
 
 from __future__ import annotations
 
+import copy
 import string
 from dataclasses import replace
 from pathlib import Path
 
 from dialogues.content.checks import check_files
 from dialogues.content.checks.flow import check_flow
+from dialogues.content.checks.language import language_file, load_terms
 from dialogues.content.checks.summaries import check_summaries
 from dialogues.content.files import ContentFiles
 from dialogues.content.privacy_notice import load_privacy_notice
@@ -354,7 +356,11 @@ def _with_search_lists(files: ContentFiles, locales: dict[str, Locale]) -> dict[
     cards = {card.mark: card for locale in locales.values() for card in locale.cards}
     check_out_of_scope(topics, cards.values(), problems)
     check_synonyms(words, locales["en"].cards, problems)  # the cards every search ranks
-    return {code: replace(locale, synonyms=words, out_of_scope=topics)
+    quiet = copy.copy(files)  # same parsed files; mistakes in the lists are the check's to report
+    quiet.problems = Problems()
+    avoid = tuple(term for code in sorted(locales)
+                  for term in load_terms(quiet, language_file(code)))
+    return {code: replace(locale, synonyms=words, out_of_scope=topics, terms_to_avoid=avoid)
             for code, locale in locales.items()}
 
 

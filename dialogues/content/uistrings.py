@@ -181,5 +181,6 @@ UI_FIELDS: dict[str, frozenset[str]] = {
         "guidance_not_covered": (),
         "guidance_none_fit": (),
         "guidance_unknown_card": (),
+        "guidance_reframe": (),  # issue 18
     }.items()
 }

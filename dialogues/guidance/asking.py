@@ -45,6 +45,8 @@ class Asking:
         view = self._card_view(lang, best, tuple(others))
         if ranking.tentative:
             view = replace(view, text=f"{lang.ui['guidance_tentative']}\n\n{view.text}")
+        if ranking.reframed and others:
+            view = replace(view, text=f"{lang.ui['guidance_reframe']}\n\n{view.text}")
         return [view]
 
     def show_card(self, lang: Locale, card_id: str, more: bool) -> list[Output]:

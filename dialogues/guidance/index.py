@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import math
 import sqlite3
+import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
 from dialogues.guidance.cards import Card, OutOfScope, SynonymGroup
+from dialogues.guidance.framing import Framing
+from dialogues.guidance.hybrid import HybridSearch
+from dialogues.guidance.ranking import Hit, Ranking
+from dialogues.guidance.semantic import SemanticIndex, encoder_ready, shared_encoder
 from dialogues.guidance.words import (
     all_words,
     card_texts,
@@ -32,13 +37,12 @@ from dialogues.guidance.words import (
 )
 from dialogues.model import Library
 
-# Below THRESHOLD a question is not answered; between THRESHOLD and SURE the best card is shown
+# Below THRESHOLD a question is not answered; between THRESHOLD and SURE (ranking.py) the best card is shown
 # with a word that it may not answer exactly this. Calibrated on the dev and design halves of
 # tests/data/ (see BENCHMARKS.md): staff type long questions full of context the cards never
 # name, and at 0.4 one answerable question in three was refused; topics the guidelines leave
 # out are refused by the reviewers' out-of-scope list rather than by a high threshold.
 THRESHOLD = 0.2
-SURE = 0.4
 # A word no card uses weighs this share of the rarest card word's weight.
 UNKNOWN_WEIGHT = 0.8
 # A question word found only in a card's answer, not in its title or example phrasings.
@@ -48,28 +52,6 @@ WEIGHTS = (3.0, 2.0, 1.0, 0.5)
 RERANK = 10  # bm25 candidates reordered by how much of the question they cover
 TYPO_CUTOFF = 84  # rapidfuzz ratio (0-100) a misspelling must reach to count as a known word
 TYPO_MIN_LENGTH = 4
-
-@dataclass(frozen=True)
-class Hit:
-    card: Card
-    score: float  # confidence, 0 to 1: the share of the question's weight this card covers
-
-
-@dataclass(frozen=True)
-class Ranking:
-    """The cards a question reaches, best first; `answered` is False below the threshold or
-    when the question names a topic outside the guidelines (`outside`: that topic's id)."""
-
-    question: str
-    hits: tuple[Hit, ...]
-    answered: bool
-    outside: str = ""
-
-    @property
-    def tentative(self) -> bool:
-        """Answered, but the best card covers little of the question: say it may not fit."""
-        return self.answered and self.hits[0].score < SURE
-
 
 class CardIndex:
     """An in-memory FTS5 index over one locale's cards, built once at start-up."""
@@ -207,6 +189,17 @@ class CardIndex:
                     return topic
         return ""
 
+    def coverage(self, question: str, card_ids: Iterable[str]) -> dict[str, float]:
+        """The lexical confidence of each of `card_ids` for `question` (for cards the semantic
+        search brings in, which the lexical candidates may lack)."""
+        card_ids = list(card_ids)
+        if not card_ids:
+            return {}
+        weighed = [(concept, self._weight(concept))
+                   for concept in self._concepts(all_words(question[:2000]))]
+        rowid = {card.id: i for i, card in enumerate(self.cards)}
+        return {card_id: self._coverage(weighed, rowid[card_id]) for card_id in card_ids}
+
     def search(self, question: str, limit: int = 3) -> Ranking:
         """The best `limit` cards for `question`, each with its confidence."""
         typed = all_words(question[:2000])
@@ -232,23 +225,68 @@ class CardIndex:
 class Guidance:
     """Search over the default locale's cards (with every locale's synonyms, so staff can ask
     in the language that comes to them); each card is shown in the person's language when a
-    translation of it exists, else in the default language."""
+    translation of it exists, else in the default language.
 
-    def __init__(self, library: Library) -> None:
+    With `semantic`, the search is hybrid (dialogues.guidance.hybrid) once the embedding model
+    is loaded: on the first search (so commands that never search never load it), or in the
+    background after `warm_up()`, answering lexically until it is ready. A model already loaded
+    in this process (content reloaded) embeds the new cards at once."""
+
+    def __init__(self, library: Library, semantic: bool = True) -> None:
         default = library.locale(library.default_locale)
         self._index = (CardIndex(default.cards, default.synonyms, default.out_of_scope)
                        if default.cards else None)
         self._default = {card.id: card for card in default.cards}
         self._translated = {code: {card.id: card for card in locale.cards}
                             for code, locale in library.locales.items()}
+        self._out_of_scope = default.out_of_scope
+        self._framing = Framing(default.terms_to_avoid)
+        self._translations = [locale.cards for code, locale in library.locales.items()
+                              if code != library.default_locale]
+        self._hybrid: HybridSearch | None = None
+        self._waiting = semantic and self._index is not None  # load on the first search
+        if self._waiting and encoder_ready():
+            self._build()
+
+    def warm_up(self) -> None:
+        """Load the model and embed the cards in a background thread; until then, searches
+        are lexical instead of waiting."""
+        if not self._waiting:
+            return
+        self._waiting = False
+        threading.Thread(target=self._build, name="guidance-model", daemon=True).start()
+
+    def _build(self) -> None:
+        self._waiting = False
+        encode = shared_encoder()
+        if encode is None or self._index is None:
+            return
+        semantic = SemanticIndex(self._index.cards, encode, self._translations,
+                                 self._out_of_scope)
+        self._hybrid = HybridSearch(self._index, semantic)
 
     def search(self, question: str, locale: str | None = None, limit: int = 3) -> Ranking:
         if self._index is None:
             return Ranking(question, (), False)
-        ranking = self._index.search(question, limit)
-        hits = tuple(Hit(self.card(hit.card.id, locale) or hit.card, hit.score)
+        if self._waiting:
+            self._build()
+        ranking = self._reframed((self._hybrid or self._index).search(question, limit), limit)
+        hits = tuple(Hit(self.card(hit.card.id, locale) or hit.card, hit.score, hit.semantic)
                      for hit in ranking.hits)
-        return Ranking(question, hits, ranking.answered, ranking.outside)
+        return replace(ranking, hits=hits)
+
+    def _reframed(self, ranking: Ranking, limit: int) -> Ranking:
+        """An answer to a question that frames people harmfully leads with the card that
+        reframes it; the cards that answer it follow. Unanswered, the reframing card alone is
+        shown as a near match (never for a topic outside the guidelines)."""
+        card_id = "" if ranking.outside else self._framing.card_for(ranking.question)
+        if card_id not in self._default:
+            return ranking
+        first = next((hit for hit in ranking.hits if hit.card.id == card_id),
+                     Hit(self._default[card_id], 0.0))
+        others = tuple(hit for hit in ranking.hits if hit.card.id != card_id)
+        hits = (first, *others)[:limit] if ranking.answered else (first,)
+        return replace(ranking, hits=hits, answered=True, reframed=True)
 
     def card(self, card_id: str, locale: str | None = None) -> Card | None:
         return self._translated.get(locale or "", {}).get(card_id) or self._default.get(card_id)

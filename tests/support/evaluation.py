@@ -15,6 +15,8 @@ from pathlib import Path
 import yaml
 
 from dialogues.guidance.cards import Card
+from dialogues.guidance.hybrid import sentences
+from dialogues.guidance.words import all_words, language_of
 
 # A ranking: the cards shown for a question, best first, and whether it answers at all.
 Rank = Callable[[str], tuple[tuple[Card, ...], bool]]
@@ -39,6 +41,26 @@ class Figures:
     def __str__(self) -> str:
         return (f"top-1 {self.top1:.1%}, top-3 {self.top3:.1%} of {self.answerable}; "
                 f"correct 'no guidance' {self.no_guidance:.1%} of {self.unanswerable}")
+
+
+STYLES = ("short", "ordinary", "long", "Spanish", "unanswerable")
+SHORT_WORDS, LONG_WORDS, LONG_SENTENCES = 6, 40, 3
+
+
+def style(question: Question) -> str:
+    """The kind of question, as the issue names them: unanswerable (no expected section), else
+    Spanish (mostly Spanish small words), short (at most 6 words), long (3+ sentences or 40+
+    words), or ordinary."""
+    if not question.expect:
+        return "unanswerable"
+    if language_of(all_words(question.text)) == "es":
+        return "Spanish"
+    count = len(question.text.split())
+    if count <= SHORT_WORDS:
+        return "short"
+    if count >= LONG_WORDS or len(sentences(question.text)) >= LONG_SENTENCES:
+        return "long"
+    return "ordinary"
 
 
 def load_questions(file: Path) -> list[Question]:
