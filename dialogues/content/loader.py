@@ -371,6 +371,10 @@ def check_library(root: Path) -> tuple[Library | None, Problems]:
     if "en" not in codes:
         problems.error(Mark(str(root / "en")), "the English content (en/ui.yaml) is missing")
         return None, problems
+    if not (root / "en" / "dialogues").is_dir():  # one clear finding, not every link to it
+        problems.error(Mark(files.shown(root / "en" / "dialogues")),
+                       "the folder of dialogues is missing — restore it (git checkout content)")
+        return None, problems
     english = load_locale(files, "en", sections)
     locales = {code: english if code == "en" else load_locale(files, code, sections, english)
                for code in codes}
