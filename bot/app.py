@@ -40,7 +40,8 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore,
         builder = (Application.builder().token(settings.token or "")
                    .base_url(settings.api_base_url).base_file_url(settings.api_base_file_url))
     coach = CoachBot(engine, store, settings)
-    builder = builder.concurrent_updates(PerChatUpdateProcessor(64)).post_init(coach.start_up)
+    builder = (builder.concurrent_updates(PerChatUpdateProcessor(64)).post_init(coach.start_up)
+               .post_shutdown(coach.shut_down))
     if rate_limit:
         builder = builder.rate_limiter(PatientRateLimiter(max_retries=3))
     application = builder.build()

@@ -77,6 +77,13 @@ class CoachBot:
         for started in self.on_start:
             await started(application)
 
+    async def shut_down(self, _application: Application) -> None:  # type: ignore[type-arg]
+        """`post_shutdown` (after SIGTERM or SIGINT, once the updates in hand are done): close
+        the database, so its last writes are checkpointed into the main file and the process
+        leaves no -wal file behind."""
+        self.store.close()
+        log.info("stopped; the database is closed")
+
     def ui(self, key: str, update: object = None, **fields: Any) -> str:
         """An interface string in the language of the person behind `update` (else the default)."""
         user = update.effective_user if isinstance(update, Update) else None
