@@ -253,3 +253,34 @@ def test_coachbot_check_and_start_up_list_a_broken_file_without_a_traceback(
         assert done.returncode == 1, done.stderr
         assert "Traceback" not in done.stderr
         assert expected.removeprefix("content/") in done.stdout + done.stderr
+
+
+def test_a_file_or_folder_the_bot_may_not_read_is_a_located_problem(
+        content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Permissions (simulated: the tests may run as root, who reads everything): an unreadable
+    file and an unlistable folder are each one problem naming the place and the fix."""
+    locked_file = content / "es" / "prompts.yaml"
+    real_read, real_iterdir = Path.read_bytes, Path.iterdir
+
+    def read_bytes(self: Path) -> bytes:
+        if self == locked_file:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    library, problems = load_content(content, False)
+    assert library is None
+    assert [str(p) for p in problems.errors] == [
+        f"{content.name}/es/prompts.yaml:1:1: the bot may not read this file — give it read "
+        "permission (chmod -R a+rX)"]
+
+    def iterdir(self: Path):
+        if self == content:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    library, problems = load_content(content, False)
+    assert library is None
+    assert [str(p) for p in problems.errors] == [
+        f"{content}: the bot may not read this folder — give it read permission (chmod -R a+rX)"]

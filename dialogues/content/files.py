@@ -120,7 +120,8 @@ def unreadable(file: Path, error: OSError) -> str:
     if isinstance(error, IsADirectoryError):
         return "this is a folder, not a file — rename the folder or move it out of the content"
     if isinstance(error, PermissionError):
-        return "the bot may not read this file — give it read permission (chmod a+r)"
+        what = "folder" if file.is_dir() else "file"
+        return f"the bot may not read this {what} — give it read permission (chmod -R a+rX)"
     if isinstance(error, FileNotFoundError):
         return "this file is gone or is a broken link — restore it or remove the link"
     return f"the file could not be read ({error.strerror or type(error).__name__}) — check the disk"

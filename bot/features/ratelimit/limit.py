@@ -92,8 +92,9 @@ class RateLimit:
         if verdict is True:
             return
         query = update.callback_query
-        if query is not None:
-            await query.answer()
+        if query is not None:  # a toast says why, where no message will (groups)
+            await query.answer(self.message(update)[: render.TOAST_LIMIT] if verdict is False
+                               else None)
         chat = update.effective_chat
         if verdict is False and chat is not None and chat.type == chat.PRIVATE:
             await render.deliver(context.bot, chat.id, [Message(self.message(update))])
