@@ -6,6 +6,11 @@ from __future__ import annotations
 
 from bot.features.ratelimit.limit import RateLimit
 from bot.settings import Settings
+from bot.store import SessionStore
+from dialogues.engine import Engine
+from tests.support.botapi import FakeBotApi
+from tests.support.chat import ChatDriver, running_app
+from tests.support.coach import coach_app
 
 PERSON = 1
 
@@ -79,3 +84,33 @@ def test_people_seen_are_forgotten_when_idle() -> None:
         clock.now += 1
         limit.allow(PERSON)
     assert len(limit) <= 1
+
+
+async def test_through_telegram_a_flood_hears_one_slow_down_per_episode(
+        engine: Engine, store: SessionStore) -> None:
+    """The real application with the default limit on a fake clock: a person typing and
+    tapping briskly sees no "slow down"; a flood of 200 messages in 5 s hears it once, with
+    every refused tap still answered; a second flood a minute later hears it once more."""
+    api = FakeBotApi(token="123456:RATE")
+    application = coach_app(engine, store, api, Settings.from_env({}))
+    clock = Clock()
+    limit = application.handlers[-2][0].callback.__self__
+    limit.clock = clock
+    slow = engine.library.locale("en").ui["rate_limited"]
+    async with running_app(application):
+        chat = ChatDriver(application, api, chat_id=PERSON, user_id=PERSON)
+        await chat.send("/start self_reflection")
+        for _ in range(12):  # a brisk pace: back and forth, a tap and a line each second
+            clock.now += 1
+            await chat.tap("Continue ▸")
+            clock.now += 1
+            await chat.send("/back")
+        assert slow not in chat.texts_since()
+        for round_ in range(2):
+            for _ in range(200):
+                clock.now += 5 / 200
+                await chat.send("spam")
+            await chat.tap_in(chat.messages[0], "Continue ▸")
+            assert chat.texts_since().count(slow) == round_ + 1
+            assert chat.unanswered_callbacks == []
+            clock.now += 60
