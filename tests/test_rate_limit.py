@@ -100,7 +100,7 @@ async def test_through_telegram_a_flood_hears_one_slow_down_per_episode(
     async with running_app(application):
         chat = ChatDriver(application, api, chat_id=PERSON, user_id=PERSON)
         await chat.send("/start self_reflection")
-        for _ in range(12):  # a brisk pace: back and forth, a tap and a line each second
+        for _ in range(40):  # 80 updates at one a second: a tap, then a command
             clock.now += 1
             await chat.tap("Continue ▸")
             clock.now += 1
