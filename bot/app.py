@@ -1,9 +1,10 @@
 """The whole Telegram bot: the coach's core handlers, then every feature of `FEATURES` wired
 the one same way (its migrations, its data kinds, its `install`).
 
-Handler groups run in order, one handler each: the rate limit sees every update first (group
--2), then /schedule's handlers (group -1), then everything else (group 0), where the coach's
-catch-all handlers (any button, edits, unknown commands, text, anything else) come last.
+Handler groups run in order, one handler each: a tap on someone else's private chat is refused
+first (group -3), the rate limit sees every update next (group -2), then /schedule's handlers
+(group -1), then everything else (group 0), where the coach's catch-all handlers (any button,
+edits, unknown commands, text, anything else) come last.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bot.store import SessionStore
 from dialogues.engine import Engine
 
 PRIVATE = filters.ChatType.PRIVATE
+FOREIGN_TAPS = -3  # someone else's button is refused before any handler looks at it
 # In a group, personal commands point to a private chat (a group sees no one's answers).
 PRIVATE_ONLY = ("start", "menu", "help", "back", "cancel", "ask", "language", "mydata", "forget")
 
@@ -38,11 +40,13 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore,
         builder = (Application.builder().token(settings.token or "")
                    .base_url(settings.api_base_url).base_file_url(settings.api_base_file_url))
     coach = CoachBot(engine, store, settings)
-    builder = builder.concurrent_updates(PerChatUpdateProcessor(64)).post_init(coach.start_up)
+    builder = (builder.concurrent_updates(PerChatUpdateProcessor(64)).post_init(coach.start_up)
+               .post_shutdown(coach.shut_down))
     if rate_limit:
         builder = builder.rate_limiter(PatientRateLimiter(max_retries=3))
     application = builder.build()
     application.bot_data["coach"] = coach
+    application.add_handler(CallbackQueryHandler(coach.refuse_foreign_tap), group=FOREIGN_TAPS)
 
     for name in PRIVATE_ONLY:
         application.add_handler(CommandHandler(name, coach.open_private, filters=~PRIVATE))

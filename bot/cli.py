@@ -27,6 +27,10 @@ from dialogues.content.problems import ContentError, Problems
 from dialogues.engine import Engine
 
 log = logging.getLogger("coachbot")
+WEBHOOK_WITHOUT_SECRET = (
+    "Cannot start: WEBHOOK_URL is set but WEBHOOK_SECRET is not, so anyone who finds the URL "
+    "could send the bot fake updates; set WEBHOOK_SECRET to a long random string of letters, "
+    "digits, _ and - (for example the output of: openssl rand -hex 32).")
 GRAPH_FOLDER = Path(__file__).resolve().parent.parent / "docs" / "dialogues"
 
 
@@ -149,6 +153,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         print("TELEGRAM_BOT_TOKEN is not set, so here is the coach in your terminal.\n"
               "(Set TELEGRAM_BOT_TOKEN to run it on Telegram.)\n")
         return cmd_chat(argparse.Namespace(dialogue=None, locale=None, show_ids=False), settings)
+    if settings.webhook_url and not settings.webhook_secret:
+        # Refused rather than generated: instances sharing one URL would each register their
+        # own secret and reject each other's updates, and a proxy checking it could not know it.
+        print(WEBHOOK_WITHOUT_SECRET, file=sys.stderr)
+        return 2
     from telegram import Update
 
     from bot.app import build_application

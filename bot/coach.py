@@ -10,8 +10,14 @@ import logging
 import time
 from typing import Any
 
-from telegram import BotCommand, Update, User
-from telegram.ext import Application, ContextTypes
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllPrivateChats,
+    Update,
+    User,
+)
+from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 
 from bot import render
 from bot.logsafe import who
@@ -37,6 +43,7 @@ log = logging.getLogger(__name__)
 
 COMMANDS = ("start", "menu", "help", "ask", "back", "cancel", "schedule", "language", "privacy",
             "mydata", "forget")
+GROUP_ADMIN_COMMANDS = ("schedule",)  # the one thing a group itself can set up
 # Telegram never sends longer messages; we cap anyway so hostile input costs nothing.
 MAX_INPUT = 10_000
 
@@ -69,6 +76,13 @@ class CoachBot:
         await self.register_commands(application)
         for started in self.on_start:
             await started(application)
+
+    async def shut_down(self, _application: Application) -> None:  # type: ignore[type-arg]
+        """`post_shutdown` (after SIGTERM or SIGINT, once the updates in hand are done): close
+        the database, so its last writes are checkpointed into the main file and the process
+        leaves no -wal file behind."""
+        self.store.close()
+        log.info("stopped; the database is closed")
 
     def ui(self, key: str, update: object = None, **fields: Any) -> str:
         """An interface string in the language of the person behind `update` (else the default)."""
@@ -161,6 +175,19 @@ class CoachBot:
             return
         await self.run(update, context, event)
 
+    async def refuse_foreign_tap(self, update: Update,
+                                 context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Ahead of every button handler: a tap in a private chat by anyone but that chat's
+        person is answered with a short notice and applied nowhere. Telegram cannot send one
+        today, but a forged update can, and it must never move someone else's dialogue."""
+        query, chat = update.callback_query, update.effective_chat
+        if query is None or chat is None or chat.type != chat.PRIVATE \
+                or query.from_user.id == chat.id:
+            return
+        log.warning("event=ForeignTap chat=%s user=%s", who(chat.id), who(query.from_user.id))
+        await query.answer(self.ui("foreign_button", update)[: render.TOAST_LIMIT])
+        raise ApplicationHandlerStop
+
     async def edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Explain that edits are not used; the earlier answer stands."""
         assert update.effective_chat is not None
@@ -204,14 +231,26 @@ class CoachBot:
         except Exception as failure:
             log.warning("could not report an error to the chat: %s", type(failure).__name__)
 
-    async def register_commands(self, application: Application) -> None:
-        """Show the commands in Telegram's command menu (at start-up): in the default language
-        for everyone, and in each other language for people whose Telegram uses it."""
-        library = self.engine.library
+    async def register_commands(self, application: Application) -> None:  # type: ignore[type-arg]
+        """What people see before and around a chat (at start-up), in the default language
+        for everyone and in each other language for people whose Telegram uses it: the bot's
+        description and short description, every command in private chats, /schedule for
+        group administrators, and no menu for other group members (their commands would only
+        point them to a private chat)."""
+        library, bot = self.engine.library, application.bot
+        await bot.delete_my_commands()  # an earlier version's menu for everyone, groups included
         for code, locale in library.locales.items():
-            commands = [BotCommand(name, locale.ui[f"command_{name}"]) for name in COMMANDS]
+            ui = locale.ui
             language = None if code == library.default_locale else code
-            await application.bot.set_my_commands(commands, language_code=language)
+            await bot.set_my_description(ui["bot_description"], language_code=language)
+            await bot.set_my_short_description(ui["bot_short_description"], language_code=language)
+            personal = [BotCommand(name, ui[f"command_{name}"]) for name in COMMANDS]
+            await bot.set_my_commands(personal, scope=BotCommandScopeAllPrivateChats(),
+                                      language_code=language)
+            await bot.set_my_commands([BotCommand(name, ui[f"command_{name}"])
+                                       for name in GROUP_ADMIN_COMMANDS],
+                                      scope=BotCommandScopeAllChatAdministrators(),
+                                      language_code=language)
 
 
 def _no_choice(_user_id: int) -> str | None:

@@ -31,7 +31,7 @@ class Settings:
     encryption_old_keys: tuple[str, ...] = ()
     retention_days: int = 30
     summary_grace_minutes: int = 60
-    rate_limit: int = 30  # updates per person per minute; 0 turns the limit off
+    rate_limit: int = 60  # updates per person per minute, sustained; 0 turns the limit off
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -56,7 +56,7 @@ class Settings:
                 if k.strip()),
             retention_days=_number(env, "COACHBOT_RETENTION_DAYS", 30, low=1),
             summary_grace_minutes=_number(env, "COACHBOT_SUMMARY_GRACE_MINUTES", 60, low=1),
-            rate_limit=_number(env, "COACHBOT_RATE_LIMIT", 30, low=0),
+            rate_limit=_number(env, "COACHBOT_RATE_LIMIT", 60, low=0),
         )
 
 

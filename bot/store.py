@@ -121,6 +121,7 @@ class SessionStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.execute("PRAGMA secure_delete=ON")  # deleted text is overwritten, not freed
         self._db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)")
         self.migrate(MIGRATIONS)
 
@@ -208,6 +209,7 @@ class SessionStore:
         """Delete every row about this user in every registered feature: rows deleted per kind
         (kinds that held nothing are left out)."""
         counts = {key: kind.forget(user_id) for key, kind in self.kinds.items()}
+        self.scrub()
         return {key: count for key, count in counts.items() if count}
 
     def describe_user(self, user_id: int, locale: str) -> dict[str, list[str]]:
@@ -253,7 +255,15 @@ class SessionStore:
                 (now - self.grace_seconds,)).rowcount
             expired = db.execute("DELETE FROM kept_answers WHERE expires_at <= ?",
                                  (now,)).rowcount
+        self.scrub()
         return {"idle_chats": idle, "finished_answers": finished, "kept_answers": expired}
+
+    def scrub(self) -> None:
+        """Make what was just deleted unrecoverable from the database files, even if the
+        process is killed next: secure_delete has zeroed it in the newest copy of each page,
+        and this checkpoint writes those pages into the main file and empties the -wal file,
+        where the older copies (with the text) were."""
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _lifetime(self, finished: bool) -> int:
         return self.grace_seconds if finished else self.retention_days * DAY

@@ -17,7 +17,7 @@ from dialogues.engine import Engine
 from dialogues.model import StepKind
 from dialogues.session import Session
 from tests.support.botapi import BotApiServer, FakeBotApi
-from tests.test_restart import TOKEN, USER, BotProcess, wait_until
+from tests.test_restart import TOKEN, USER, BotProcess, Person, wait_until
 
 RUNS = 50
 DIALOGUE = "self_reflection"
@@ -118,3 +118,30 @@ def test_fifty_sigkills_at_random_moments_leave_a_consistent_database(tmp_path: 
             if bot.process and bot.process.poll() is None:
                 bot.kill()
     assert len(steps_seen) >= 5, f"the runs stayed near the start: {sorted(steps_seen)}"
+
+
+def test_forget_then_sigkill_leaves_no_typed_text_on_disk(tmp_path: Path) -> None:
+    """A real bot process killed with SIGKILL the moment its /forget reply arrives (no clean
+    shutdown, no later checkpoint): no database file holds the typed answer."""
+    answer = "Okapi-Lantern-5521 is what we want to learn"
+    api = FakeBotApi(token=TOKEN)
+    database = tmp_path / "coachbot.sqlite3"
+    with BotApiServer(api) as server:
+        bot = BotProcess(server, database)
+        bot.env.pop("COACHBOT_ENCRYPTION_KEY", None)
+        bot.start()
+        try:
+            person = Person(api)
+            person.send(f"/start {DIALOGUE}")
+            person.tap("Continue")
+            person.send(answer)
+            files = sorted(database.parent.glob(database.name + "*"))
+            assert answer.encode() in b"".join(f.read_bytes() for f in files)
+            person.send("/forget")
+            bot.kill()
+        finally:
+            if bot.process and bot.process.poll() is None:
+                bot.kill()
+    files = sorted(database.parent.glob(database.name + "*"))
+    assert answer.encode() not in b"".join(f.read_bytes() for f in files)
+    assert read(database) is None

@@ -43,11 +43,13 @@ def app_on(store: SessionStore, engine: Engine) -> Application:  # type: ignore[
 
 
 def test_handlers_keep_their_groups_and_order(engine: Engine) -> None:
-    """Rate limit first (-2), /schedule next (-1), then the rest, the coach's catch-alls last."""
+    """Someone else's tap refused first (-3), the rate limit next (-2), /schedule next (-1),
+    then the rest, the coach's catch-alls last."""
     application = app_on(SessionStore(":memory:"), engine)
     table = {group: [handler.callback.__qualname__ for handler in handlers]
              for group, handlers in application.handlers.items()}
     assert table == {
+        -3: ["CoachBot.refuse_foreign_tap"],
         -2: ["RateLimit.check"],
         -1: ["ScheduleFeature.show", "ScheduleFeature.tap", "ScheduleFeature.zone_typed",
              "ScheduleFeature.migrated", "ScheduleFeature.membership"],

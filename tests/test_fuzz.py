@@ -1,7 +1,9 @@
 """Hostile and careless input through PTB's real Application: 10,000 generated updates (random
 text, unicode, very long strings, real, stale, mutated and forged buttons, commands with junk,
-edits, photos, documents, stickers, group and channel chats, updates missing fields). Nothing
-may escape as an error, every button tap is answered, and every stored session stays valid."""
+edits, photos, documents, stickers, group and channel chats, updates missing fields, answers of
+only invisible characters, taps forged on someone else's private chat). Nothing may escape as
+an error, every button tap is answered, every stored session stays valid, and no stored answer
+is invisible."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from bot.settings import Settings
 from bot.store import SessionStore
 from dialogues.engine import Engine
 from dialogues.session import Session
+from dialogues.steps.text import visible
 from tests.support.botapi import FakeBotApi
 from tests.support.chat import running_app
 from tests.support.coach import coach_app
@@ -37,6 +40,8 @@ EDGE_TEXTS = [
     "<b>bold</b> & <script>", "&amp;&lt;", "{answer:why}", "{}", "%s %d", "\\", "null",
     "Her cell is 555-123-4567", "write to jo@example.org", "@someone_here", "123 Main Street",
     "case 2023-CV-001234", "In 2023 we met 24/7", "Yes", "No", "Continue ▸",
+    # Invisible answers: formatting characters, fillers and marks that draw nothing.
+    "\u200d\u200c\ufeff", "\u3164\u115f", "\u00a0\u0301", "\u2800", "\u2060\u180e", " \u200b ",
 ]
 COMMANDS = [
     "/start", "/start self_reflection", "/start nope", "/start " + "a" * 300, "/start ../../etc",
@@ -84,9 +89,9 @@ class Fuzzer:
         """One update of a kind drawn by weight (the thresholds are cumulative shares)."""
         user = self.rng.choice(PRIVATE_USERS)
         roll = self.rng.random()
-        for bound, make in ((0.40, self.tap), (0.55, self.typed), (0.65, self.command),
-                            (0.75, self.forged_tap), (0.80, self.edit), (0.85, self.media),
-                            (0.93, self.group)):
+        for bound, make in ((0.38, self.tap), (0.53, self.typed), (0.63, self.command),
+                            (0.73, self.forged_tap), (0.75, self.foreign_tap),
+                            (0.80, self.edit), (0.85, self.media), (0.93, self.group)):
             if roll < bound:
                 return make(user)
         return self.damaged(self.api.message_update(self.rng.choice(self.texts) or "x",
@@ -125,6 +130,15 @@ class Fuzzer:
             position = rng.randrange(len(data))
             data = data[:position] + rng.choice("0az|_9-") + data[position + 1:]
         return api.callback_update(message, data, user_id=user)
+
+    def foreign_tap(self, user: int) -> dict:
+        """A real button of someone else's private chat, pressed by this user (a forged
+        `from`): refused, and it must never move the other person's dialogue."""
+        others = [u for u in PRIVATE_USERS if u != user and self.buttons(u)]
+        if not others:
+            return self.typed(user)
+        message, data = self.rng.choice(self.buttons(self.rng.choice(others)))
+        return self.api.callback_update(message, data, user_id=user)
 
     def edit(self, user: int) -> dict:
         return self.api.edited_message_update(self.rng.choice(self.texts) or ".", chat_id=user,
@@ -205,6 +219,7 @@ async def fuzz(engine: Engine, seed: int, texts: list[str], junk: list[str]) -> 
                 assert session.state in dialogue.steps
                 assert set(session.history) <= set(dialogue.steps)
                 assert set(session.answers) <= set(dialogue.steps)
+                assert all(visible(a) for a in session.answers.values() if isinstance(a, str))
             assert store.integrity_ok()
         finally:
             logging.getLogger().removeHandler(errors)

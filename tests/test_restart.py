@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import SessionStore
-from tests.support.botapi import BotApiServer, FakeBotApi
+from tests.support.botapi import BotApiServer, FakeBotApi, FaultPolicy
 
 TOKEN = "123456:RESTART-TEST"
 USER = 5151
@@ -72,12 +72,15 @@ class BotProcess:
                         COACHBOT_DB=str(database))
         self.api = server.api
         self.process: subprocess.Popen | None = None
+        self.log: Path | None = None  # where the process's log goes (else nowhere)
 
     def start(self) -> None:
         registered = len(self.api.calls_of("setMyCommands"))
+        log = self.log.open("a") if self.log else subprocess.DEVNULL
         self.process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=REPO,
-                                        env=self.env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+                                        env=self.env, stdout=subprocess.DEVNULL, stderr=log)
+        if self.log:
+            log.close()
         wait_until(lambda: len(self.api.calls_of("setMyCommands")) > registered,
                    "the bot to start", timeout=60)
 
@@ -153,3 +156,41 @@ def test_sigkill_while_an_update_is_in_flight_resumes_at_a_consistent_step(world
     assert session.history == ("intro", "why")
     assert store.integrity_ok()
     store.close()
+
+
+def test_sigterm_finishes_the_update_in_hand_and_closes_the_database(tmp_path: Path) -> None:
+    """SIGTERM while a reply is held up (Telegram said "retry in 2 s"): the reply is still
+    sent, the process exits 0, and the database is closed cleanly (its -wal file merged and
+    gone, and the log says so), with the person's answer stored."""
+    api = FakeBotApi(token=TOKEN)
+    database = tmp_path / "coachbot.sqlite3"
+    with BotApiServer(api) as server:
+        bot = BotProcess(server, database)
+        bot.log = tmp_path / "bot.log"
+        bot.start()
+        try:
+            person = Person(api)
+            person.send("/start self_reflection")
+            person.tap("Continue")
+            api.faults = FaultPolicy(rate=1.0, kinds=("429",), retry_after=2,
+                                     methods={"sendMessage"}, max_faults=1)
+            person.send("To learn from people in the sex trades", wait=False)
+            wait_until(lambda: api.injected_faults, "the reply to be held up")
+            assert bot.process is not None
+            bot.process.send_signal(signal.SIGTERM)
+            assert bot.process.wait(timeout=30) == 0
+        finally:
+            if bot.process and bot.process.poll() is None:
+                bot.kill()
+    replies = [c for c in api.calls_of("sendMessage") if c.ok and c.params.get("chat_id") in
+               (USER, str(USER))]
+    assert replies[-1].params["text"].startswith("Look at those reasons honestly.")
+    assert not Path(f"{database}-wal").exists()
+    log = bot.log.read_text()
+    assert "the database is closed" in log and "Traceback" not in log
+    store = SessionStore(database)
+    try:
+        assert store.integrity_ok()
+        assert store.load(USER).session.answers["why"] == "To learn from people in the sex trades"
+    finally:
+        store.close()

@@ -8,6 +8,8 @@ import json
 import os
 import shutil
 import signal
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -202,3 +204,83 @@ async def test_inline_mode_answers_from_the_reloaded_content(app: Application,
     results = answer.params["results"]
     results = json.loads(results) if isinstance(results, str) else results
     assert results[0]["title"] == "Police asked us to join a sting or raid. Do we go?"
+
+
+BROKEN_FILES = {
+    "not UTF-8": ("en/dialogues/self_reflection.yaml",
+                  lambda f: f.write_bytes(b"id: x\ntitle: \xff\xfe\n"),
+                  "content/en/dialogues/self_reflection.yaml:1:1: the file is not UTF-8 text"),
+    "not YAML": ("es/ui.yaml", lambda f: f.write_text("[1, 2\n", encoding="utf-8"),
+                 "content/es/ui.yaml:2:1: YAML could not read this"),
+    "a folder named like a file": ("en/dialogues/extra.yaml", lambda f: f.mkdir(),
+                                   "content/en/dialogues/extra.yaml:1:1: this is a folder"),
+    "a broken link": ("en/dialogues/gone.yaml", lambda f: f.symlink_to(f.parent / "nowhere"),
+                      "content/en/dialogues/gone.yaml:1:1: this file is gone or is a broken link"),
+    "a missing folder": ("en/dialogues", shutil.rmtree,
+                         "content/en/dialogues: the folder of dialogues is missing"),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_FILES))
+async def test_every_broken_file_reaches_the_admin_as_a_located_problem(
+        app: Application, content: Path, case: str, caplog: pytest.LogCaptureFixture) -> None:
+    """/reload with a file that cannot be read at all (not UTF-8, not YAML, a folder, a
+    broken link, a missing folder) names the file and line with a fix, logs no traceback, and
+    the old content keeps answering."""
+    name, damage, expected = BROKEN_FILES[case]
+    chat = driver(app)
+    await chat.send("/start self_reflection")
+    damage(content / name)
+    await chat.send("/reload")
+    assert chat.last_text.startswith("The new content was not loaded"), chat.last_text
+    assert expected in chat.last_text
+    assert " — " in chat.last_text.split(expected, 1)[1].split("\n", 1)[0]  # a fix is suggested
+    assert not [r for r in caplog.records if r.exc_info or r.levelname == "ERROR"]
+    await chat.tap("Continue ▸")
+    assert chat.last_text.startswith("In a sentence or two")
+
+
+@pytest.mark.parametrize("case", list(BROKEN_FILES))
+def test_coachbot_check_and_start_up_list_a_broken_file_without_a_traceback(
+        content: Path, case: str) -> None:
+    """`coachbot check` and `coachbot run` print the same located problem and exit 1."""
+    name, damage, expected = BROKEN_FILES[case]
+    damage(content / name)
+    env = {**os.environ, "COACHBOT_CONTENT": str(content), "TELEGRAM_BOT_TOKEN": ""}
+    for command in (["check", str(content)], ["chat"]):
+        done = subprocess.run([sys.executable, "-m", "bot", *command], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=120, input="")
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr
+        assert expected.removeprefix("content/") in done.stdout + done.stderr
+
+
+def test_a_file_or_folder_the_bot_may_not_read_is_a_located_problem(
+        content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Permissions (simulated: the tests may run as root, who reads everything): an unreadable
+    file and an unlistable folder are each one problem naming the place and the fix."""
+    locked_file = content / "es" / "prompts.yaml"
+    real_read, real_iterdir = Path.read_bytes, Path.iterdir
+
+    def read_bytes(self: Path) -> bytes:
+        if self == locked_file:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    library, problems = load_content(content, False)
+    assert library is None
+    assert [str(p) for p in problems.errors] == [
+        f"{content.name}/es/prompts.yaml:1:1: the bot may not read this file — give it read "
+        "permission (chmod -R a+rX)"]
+
+    def iterdir(self: Path):
+        if self == content:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    library, problems = load_content(content, False)
+    assert library is None
+    assert [str(p) for p in problems.errors] == [
+        f"{content}: the bot may not read this folder — give it read permission (chmod -R a+rX)"]

@@ -329,3 +329,25 @@ async def test_a_half_finished_setup_does_not_swallow_dialogue_answers(
         await chat.tap("Done")
         await chat.send("We asked for ID before offering supplies.")
         assert not chat.last_text.startswith("I don't know a time zone")
+
+
+async def test_a_member_cannot_press_the_setup_an_administrator_started(
+        start_app: AppFactory, api: FakeBotApi) -> None:
+    """In a group, a member tapping the buttons of an admin's half-done setup is refused with a
+    toast; the setup stays as the admin left it, and the admin finishes it."""
+    async with start_app() as application:
+        admin = group_chat(application, api, ADMIN)
+        await admin.send("/schedule")
+        await admin.tap("Add a schedule")
+        await admin.tap("Mon")
+        draft = feature(application).schedules.load_draft(GROUP)
+        member = group_chat(application, api, MEMBER)
+        await member.tap_in(admin.last_message, "Tue")
+        await member.tap_in(admin.last_message, "Next")
+        assert "only its administrators" in member.callback_answers[-1]["text"]
+        assert feature(application).schedules.load_draft(GROUP) == draft
+        for label in ("Next", "Every week", "09:00", "09:00", "US Eastern (New York)",
+                      "Weekly reflection", "Save"):
+            await admin.tap(label)
+        [schedule] = feature(application).schedules.for_chat(GROUP)
+        assert schedule.timing.weekdays == frozenset({0})

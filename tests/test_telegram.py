@@ -75,14 +75,33 @@ async def test_start_introduces_the_coach_with_privacy_notice_and_menu(chat, eng
 
 
 async def test_commands_are_registered_with_telegram_at_start_up(app, api) -> None:
-    """post_init registers the commands so Telegram lists them in its menu."""
+    """post_init sets the menus per scope and language: every personal command in private
+    chats, only /schedule for group administrators, nothing for other group members."""
+    api._commands[('{"type": "default"}', "")] = [{"command": "old", "description": "x"}]
     await app.post_init(app)
+    for language in ("", "es"):
+        private = api.commands("all_private_chats", language)
+        assert {"start", "menu", "help", "ask", "back", "cancel", "forget", "privacy",
+                "mydata", "language", "schedule"} <= set(private)
+        assert api.commands("all_chat_administrators", language) == ["schedule"]
+        assert api.commands("default", language) == []
     spanish = [c for c in api.calls_of("setMyCommands") if c.params.get("language_code") == "es"]
-    assert spanish and spanish[-1].params["commands"][0]["description"] != ""
-    call = [c for c in api.calls_of("setMyCommands") if "language_code" not in c.params][-1]
-    names = [c["command"] for c in call.params["commands"]]
-    assert {"start", "menu", "help", "back", "cancel", "forget", "privacy", "mydata"} <= set(names)
-    assert all(c["description"] for c in call.params["commands"])
+    assert all(c["description"] for call in spanish for c in call.params["commands"])
+    assert spanish[0].params["commands"][0]["description"] != \
+        api.calls_of("setMyCommands")[0].params["commands"][0]["description"]
+
+
+async def test_the_screen_before_start_describes_the_bot_in_each_language(app, api,
+                                                                          engine) -> None:
+    """Before /start, Telegram shows the description (and the short one on the profile and
+    when shared), from content, in English by default and in Spanish for Spanish Telegram."""
+    await app.post_init(app)
+    for language, code in (("", "en"), ("es", "es")):
+        ui = engine.library.locale(code).ui
+        assert api.description(language) == ui["bot_description"]
+        assert api.description(language, short=True) == ui["bot_short_description"]
+    assert api.description("es") != api.description("")
+    assert len(api.description("es", short=True)) <= 120
 
 
 async def test_a_whole_dialogue_by_taps_and_text_ends_in_a_cited_summary(chat, engine) -> None:

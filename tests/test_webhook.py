@@ -81,3 +81,23 @@ def test_webhook_requires_the_secret_token(webhook_bot) -> None:
     while not api.sent_messages(777) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert "Re-Center Coach" in api.sent_messages(777)[0]["text"]
+
+
+def test_a_webhook_without_a_secret_refuses_to_start(tmp_path: Path) -> None:
+    """WEBHOOK_URL without WEBHOOK_SECRET: one plain sentence saying what to set, exit 2, and
+    nothing registered with Telegram or listening on the port."""
+    api = FakeBotApi(token=TOKEN)
+    port = free_port()
+    with BotApiServer(api) as server:
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": server.base_url,
+               "COACHBOT_DB": str(tmp_path / "db.sqlite3"), "PORT": str(port),
+               "WEBHOOK_URL": f"http://127.0.0.1:{port}/hook"}
+        env.pop("WEBHOOK_SECRET", None)
+        done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("Cannot start: WEBHOOK_URL is set but WEBHOOK_SECRET")
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert api.calls_of("setWebhook") == [] and api.calls == []
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0

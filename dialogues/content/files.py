@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from dialogues.content.problems import Problems
+from dialogues.content.problems import Mark, Problems
 from dialogues.content.yamlsource import REVIEW_KEY, Mapping, Node, Scalar, Sequence, parse_yaml
 
 # Values under these keys are ids, settings or search aids, not wording a person reads.
@@ -52,7 +52,7 @@ class ContentFiles:
     def __init__(self, root: Path, problems: Problems) -> None:
         self.root = root
         self.problems = problems
-        self._bytes: dict[Path, bytes] = {}
+        self._bytes: dict[Path, bytes | None] = {}
         self._nodes: dict[Path, Node | None] = {}
 
     def files(self, code: str) -> list[Path]:
@@ -68,9 +68,15 @@ class ContentFiles:
     def node(self, file: Path) -> Node | None:
         """The file's top node, including its review block; None when it cannot be read."""
         if file not in self._nodes:
-            self._nodes[file] = parse_yaml(self._read(file), self.problems, self.shown(file),
-                                           with_review=True)
+            data = self._read(file)
+            self._nodes[file] = None if data is None else parse_yaml(
+                data, self.problems, self.shown(file), with_review=True)
         return self._nodes[file]
+
+    def text(self, file: Path) -> str:
+        """The file's text for locating findings by line ("" when it cannot be read or
+        decoded: `node` has reported that already)."""
+        return (self._read(file) or b"").decode("utf-8", errors="replace")
 
     def content(self, file: Path) -> Node | None:
         """The file's top node without its review block: what the loaders read."""
@@ -85,12 +91,18 @@ class ContentFiles:
         digest = hashlib.sha256()
         for file in sorted(self.root.rglob("*.yaml")):
             digest.update(str(file.relative_to(self.root)).encode())
-            digest.update(self._read(file))
+            digest.update(self._read(file) or b"")
         return digest.hexdigest()[:12]
 
-    def _read(self, file: Path) -> bytes:
+    def _read(self, file: Path) -> bytes | None:
+        """The file's bytes, or None (reported once, as `file:1:1: message`) when the file
+        system refuses: a folder named like a file, a broken link, no permission to read."""
         if file not in self._bytes:
-            self._bytes[file] = file.read_bytes()
+            try:
+                self._bytes[file] = file.read_bytes()
+            except OSError as error:
+                self.problems.error(Mark(self.shown(file), 1, 1), unreadable(file, error))
+                self._bytes[file] = None
         return self._bytes[file]
 
     def wording(self, file: Path) -> dict[str, Wording]:
@@ -101,6 +113,18 @@ class ContentFiles:
             for path, scalar in _walk(node, ()):
                 found[path] = Wording(path, scalar)
         return found
+
+
+def unreadable(file: Path, error: OSError) -> str:
+    """Why a content file could not be read, and what to do about it."""
+    if isinstance(error, IsADirectoryError):
+        return "this is a folder, not a file — rename the folder or move it out of the content"
+    if isinstance(error, PermissionError):
+        what = "folder" if file.is_dir() else "file"
+        return f"the bot may not read this {what} — give it read permission (chmod -R a+rX)"
+    if isinstance(error, FileNotFoundError):
+        return "this file is gone or is a broken link — restore it or remove the link"
+    return f"the file could not be read ({error.strerror or type(error).__name__}) — check the disk"
 
 
 def _walk(node: Node, path: tuple[str, ...]) -> Iterator[tuple[str, Scalar]]:

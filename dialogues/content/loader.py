@@ -16,7 +16,7 @@ from dialogues.content.checks import check_files
 from dialogues.content.checks.flow import check_flow
 from dialogues.content.checks.language import language_file, load_terms
 from dialogues.content.checks.summaries import check_summaries
-from dialogues.content.files import ContentFiles
+from dialogues.content.files import ContentFiles, unreadable
 from dialogues.content.privacy_notice import load_privacy_notice
 from dialogues.content.problems import ContentError, Mark, Problems, did_you_mean
 from dialogues.content.prompts import load_prompts
@@ -367,7 +367,15 @@ def _with_search_lists(files: ContentFiles, locales: dict[str, Locale]) -> dict[
 def check_library(root: Path) -> tuple[Library | None, Problems]:
     """Load everything under `root`, returning the library (if usable) and every finding."""
     problems = Problems()
-    root = Path(root)
+    try:
+        return _check_library(Path(root), problems)
+    except OSError as error:  # a folder the bot may not list (files are reported one by one)
+        where = Path(error.filename or root)
+        problems.error(Mark(str(where)), unreadable(where, error))
+        return None, problems
+
+
+def _check_library(root: Path, problems: Problems) -> tuple[Library | None, Problems]:
     if not root.is_dir():
         problems.error(Mark(str(root)), "no such content folder — give the path to 'content'")
         return None, problems
@@ -376,6 +384,10 @@ def check_library(root: Path) -> tuple[Library | None, Problems]:
     codes = sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "ui.yaml").exists())
     if "en" not in codes:
         problems.error(Mark(str(root / "en")), "the English content (en/ui.yaml) is missing")
+        return None, problems
+    if not (root / "en" / "dialogues").is_dir():  # one clear finding, not every link to it
+        problems.error(Mark(files.shown(root / "en" / "dialogues")),
+                       "the folder of dialogues is missing — restore it (git checkout content)")
         return None, problems
     english = load_locale(files, "en", sections)
     locales = {code: english if code == "en" else load_locale(files, code, sections, english)

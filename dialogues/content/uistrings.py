@@ -182,5 +182,10 @@ UI_FIELDS: dict[str, frozenset[str]] = {
         "guidance_none_fit": (),
         "guidance_unknown_card": (),
         "guidance_reframe": (),  # issue 18
+        # Hardening (issue 14): invisible answers, someone else's button, the bot's profile
+        "invisible_text": (),
+        "foreign_button": (),
+        "bot_description": (),
+        "bot_short_description": (),
     }.items()
 }

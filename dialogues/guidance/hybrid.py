@@ -12,14 +12,24 @@ card both searches place high wins. Measured on the tuning halves, its k barely 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import Protocol
 
+from dialogues.guidance.cards import Card
 from dialogues.guidance.confidence import ANSWER_CONFIDENCE, confidence
 from dialogues.guidance.ranking import Hit, Ranking
 from dialogues.guidance.semantic import SemanticIndex, fuse
 
-if TYPE_CHECKING:
-    from dialogues.guidance.index import CardIndex
+
+class LexicalIndex(Protocol):
+    """What the hybrid search needs of the lexical index (dialogues.guidance.index.CardIndex),
+    named here so that the index can build a hybrid search without an import circle."""
+
+    cards: tuple[Card, ...]
+
+    def search(self, question: str, limit: int = 3) -> Ranking: ...
+
+    def coverage(self, question: str, card_ids: Iterable[str]) -> dict[str, float]: ...
 
 LEXICAL_DEPTH = 10  # the lexical search's candidates (its rerank depth)
 SEMANTIC_DEPTH = 20  # the most similar cards fused with them
@@ -39,7 +49,7 @@ def sentences(message: str, min_words: int = 3) -> list[str]:
 class HybridSearch:
     """Lexical and semantic search over the same cards, in the same order."""
 
-    def __init__(self, lexical: CardIndex, semantic: SemanticIndex) -> None:
+    def __init__(self, lexical: LexicalIndex, semantic: SemanticIndex) -> None:
         self.lexical = lexical
         self.semantic = semantic
         self._position = {card.id: i for i, card in enumerate(lexical.cards)}

@@ -3,6 +3,8 @@ details (only a masked copy is held until they choose to keep it or type it agai
 
 from __future__ import annotations
 
+import unicodedata
+
 from dialogues import privacy
 from dialogues.content.yamlsource import Mapping
 from dialogues.events import Action, Press
@@ -11,6 +13,17 @@ from dialogues.session import Session
 from dialogues.steps.base import Advance, FieldSource, Hold, Outcome, Row, Say, StepType, View
 
 MAX_LENGTH_LIMIT = 2000
+# Formatting, spacing, combining marks and unassigned or private code points draw nothing alone.
+UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Mn", "Me", "Zs", "Zl", "Zp"})
+# Letters and symbols that render as blank space: Hangul fillers and the blank Braille pattern.
+BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def visible(text: str) -> bool:
+    """Whether any character of `text` draws something a reader can see: an answer of only
+    zero-width spaces, joiners, byte-order marks or fillers would show as an empty line."""
+    return any(c not in BLANK_CHARACTERS and unicodedata.category(c) not in UNSEEN_CATEGORIES
+               for c in text)
 
 
 class Text(StepType):
@@ -41,6 +54,8 @@ class Text(StepType):
         answer = text.strip()
         if not answer:
             return Say(ui["empty_text"])
+        if not visible(answer):
+            return Say(ui["invisible_text"])
         if len(answer) > step.max_length:
             return Say(ui["too_long"].format(length=f"{len(answer):,}",
                                              limit=f"{step.max_length:,}"))

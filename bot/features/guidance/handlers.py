@@ -35,7 +35,7 @@ class GuidanceHandlers:
         """List the best cards for `@bot <question>`, to share in any chat."""
         query = update.inline_query
         assert query is not None
-        locale = query.from_user.language_code or self.coach.locale
+        locale = self.coach.user_locale(query.from_user)  # /language first, as everywhere
         engine = self.coach.engine  # the content live now (it changes on /reload)
         ranking = engine.search(query.query[:InlineQueryLimit.MAX_QUERY_LENGTH], locale,
                                      INLINE_RESULTS)
@@ -51,4 +51,6 @@ class GuidanceHandlers:
                         render.to_html(shown)[0], parse_mode=ParseMode.HTML,
                         link_preview_options=render.NO_PREVIEW),
                 ))
-        await query.answer(results, cache_time=60)
+        # Personal: the results are in this person's language, so Telegram must not show them
+        # to anyone else who types the same words.
+        await query.answer(results, cache_time=60, is_personal=True)

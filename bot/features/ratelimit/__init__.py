@@ -1,4 +1,5 @@
-"""The per-person rate limit (COACHBOT_RATE_LIMIT updates a minute), ahead of every handler."""
+"""The per-person rate limit (COACHBOT_RATE_LIMIT updates a minute sustained, in bursts of half
+of that), ahead of every handler."""
 
 from __future__ import annotations
 

@@ -89,7 +89,7 @@ def check_language(files: ContentFiles, problems: Problems) -> None:
         shown_name = name if terms is not english else LANGUAGE_FILE
         compiled = [(term, term.pattern(), term.allowed(), term.needles()) for term in terms]
         for file in files.files(code):
-            lines = file.read_text(encoding="utf-8").splitlines()
+            lines = files.text(file).splitlines()
             for wording in files.wording(file).values():
                 text = wording.node.value
                 for start, end, term in _findings(text, compiled):

@@ -79,6 +79,7 @@ class FakeBotApi(
         self._allowed_updates: frozenset[str] = _DEFAULT_ALLOWED_UPDATES
         self._webhook: Json = {"url": ""}
         self._commands: dict[tuple[str, str], list[Json]] = {}
+        self._descriptions: dict[tuple[str, str], str] = {}
         self._queries: dict[str, _Query] = {}
         self._files: dict[str, _StoredFile] = {}
         self._file_paths: dict[str, _StoredFile] = {}
@@ -108,8 +109,10 @@ class FakeBotApi(
             "getChatMember": self._get_chat_member,
             "getChatAdministrators": self._get_chat_administrators,
             "getFile": self._get_file,
-            "setMyDescription": self._true,
-            "setMyShortDescription": self._true,
+            "setMyDescription": self._set_my_description,
+            "setMyShortDescription": self._set_my_short_description,
+            "getMyDescription": self._get_my_description,
+            "getMyShortDescription": self._get_my_short_description,
             "setMyName": self._true,
             "setChatMenuButton": self._true,
         }

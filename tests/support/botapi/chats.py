@@ -290,6 +290,39 @@ class ChatsMixin:
         self._commands.pop(self._commands_key(params), None)
         return True
 
+    def _set_description(self, kind: str, params: Json, limit: int) -> bool:
+        text = str(params.get(kind) or "")
+        if len(text) > limit:
+            raise ApiError(400, f"Bad Request: bot {kind.replace('_', ' ')} is too long")
+        self._descriptions[(kind, str(params.get("language_code") or ""))] = text
+        return True
+
+    def _set_my_description(self, params: Json, files: dict[str, UploadedFile]) -> bool:
+        return self._set_description("description", params, 512)
+
+    def _set_my_short_description(self, params: Json, files: dict[str, UploadedFile]) -> bool:
+        return self._set_description("short_description", params, 120)
+
+    def _get_my_description(self, params: Json, files: dict[str, UploadedFile]) -> Json:
+        language = str(params.get("language_code") or "")
+        return {"description": self._descriptions.get(("description", language), "")}
+
+    def _get_my_short_description(self, params: Json, files: dict[str, UploadedFile]) -> Json:
+        language = str(params.get("language_code") or "")
+        return {"short_description": self._descriptions.get(("short_description", language), "")}
+
+    def description(self, language_code: str = "", short: bool = False) -> str:
+        """The (short) description people see before /start in that language ("" if unset)."""
+        with self._lock:
+            return self._descriptions.get(
+                ("short_description" if short else "description", language_code), "")
+
+    def commands(self, scope: str = "default", language_code: str = "") -> list[str]:
+        """The command names set for a scope type ('all_private_chats', ...) and language."""
+        with self._lock:
+            key = (json.dumps({"type": scope}, sort_keys=True), language_code)
+            return [c["command"] for c in self._commands.get(key, [])]
+
     def _send_chat_action(self, params: Json, files: dict[str, UploadedFile]) -> bool:
         self._writable_chat(params)
         if params.get("action") not in _CHAT_ACTIONS:
