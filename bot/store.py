@@ -1,7 +1,9 @@
-"""Durable sessions in SQLite: committed before any reply is sent.
+"""Durable sessions, committed before any reply is sent, in SQLite or PostgreSQL (`bot.database`).
 
-WAL mode with one writer: a process killed between two messages (even mid-write) leaves a
-consistent database, and the next update continues where the person was. The schema is
+A process killed between two messages (even mid-write) leaves a consistent database, and the
+next update continues where the person was; a chat's turn (`turn`) holds the chat's lock from
+loading its session to saving the new one, so updates of one chat received by two processes
+are applied one after the other. The schema is
 versioned by named migrations (`Migration`): the store's own, and each feature's beside its
 SQL. We keep only what is needed: the session of a dialogue in progress, and the last update
 id seen per chat (so an update Telegram delivers again after a crash is recognised and not
@@ -17,28 +19,21 @@ are sealed with `Sealer` when a key is set; and `forget_user` asks every registe
 from __future__ import annotations
 
 import logging
-import os
-import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.crypto import Sealer, SealError
+from bot.database import Database, Migration, open_database
 from bot.logsafe import who
 from dialogues.session import InvalidSession, Session
 
+__all__ = ["DAY", "KEEP_DAYS", "MIGRATIONS", "DataKind", "Kept", "Migration", "SessionStore",
+           "Stored"]
+
 log = logging.getLogger(__name__)
-
-@dataclass(frozen=True)
-class Migration:
-    """A named schema change, applied once per database: the name is what a database records
-    as done, so a shipped migration is never renamed or edited (a database that already ran it
-    would not see the change). Each feature declares its own beside the SQL that uses them."""
-
-    name: str
-    sql: str
 
 
 # The store's own tables: chat sessions, then finished answers and kept answers (the privacy
@@ -104,9 +99,10 @@ class Stored:
 
 
 class SessionStore:
-    """SQLite-backed sessions keyed by chat id; one connection, used from one thread."""
+    """Sessions keyed by chat id, on the database at `location`: a SQLite file (or
+    ":memory:"), or a `postgresql://` URL."""
 
-    def __init__(self, path: Path | str, sealer: Sealer | None = None,
+    def __init__(self, location: Path | str, sealer: Sealer | None = None,
                  grace_seconds: int = 3600, retention_days: int = 30,
                  clock: Callable[[], float] = time.time) -> None:
         self.sealer = sealer or Sealer()
@@ -114,46 +110,26 @@ class SessionStore:
         self.retention_days = retention_days
         self.clock = clock
         self.kinds: dict[str, DataKind] = {}
-        self.path = str(path)
-        if self.path != ":memory:":
-            _create_private_file(Path(self.path))
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)")
+        self._db = open_database(location)
         self.migrate(MIGRATIONS)
 
     def migrate(self, migrations: Iterable[Migration]) -> list[str]:
         """Apply, in order, each migration this database has not run yet (by name), each in
         its own transaction; returns the names applied now."""
-        done = {row[0] for row in self._db.execute("SELECT name FROM schema_migrations")}
-        applied = []
-        for migration in migrations:
-            if migration.name in done:
-                continue
-            with self.transaction() as db:
-                for statement in filter(str.strip, migration.sql.split(";")):
-                    db.execute(statement)
-                db.execute("INSERT INTO schema_migrations (name) VALUES (?)", (migration.name,))
-            applied.append(migration.name)
-        return applied
+        return self._db.migrate(migrations)
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE … COMMIT, rolled back on any error), for
-        features that keep their own tables in the same database."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+    def transaction(self) -> AbstractContextManager[Database]:
+        """One write transaction (rolled back on any error), for features that keep their own
+        tables in the same database; inside a chat's `turn` it joins the turn's."""
+        return self._db.transaction()
+
+    def turn(self, chat_id: int) -> AbstractContextManager[Database]:
+        """The chat's lock and a transaction, from loading its session to saving the new one."""
+        return self._db.chat_turn(chat_id)
 
     @property
-    def db(self) -> sqlite3.Connection:
-        """The connection, in autocommit mode: each statement outside `transaction` commits."""
+    def db(self) -> Database:
+        """The database: each statement outside `transaction` commits at once."""
         return self._db
 
     def load(self, chat_id: int) -> Stored:
@@ -186,10 +162,11 @@ class SessionStore:
                 VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT(chat_id) DO UPDATE SET
                     user_id = excluded.user_id, data = excluded.data,
-                    last_update_id = MAX(sessions.last_update_id, excluded.last_update_id),
+                    last_update_id = CASE WHEN excluded.last_update_id > sessions.last_update_id
+                        THEN excluded.last_update_id ELSE sessions.last_update_id END,
                     updated_at = excluded.updated_at, finished = excluded.finished
                 """,
-                (chat_id, user_id, data, update_id, now, bool(session and session.finished)),
+                (chat_id, user_id, data, update_id, now, int(bool(session and session.finished))),
             )
             if kept is not None:
                 db.execute(
@@ -265,15 +242,7 @@ class SessionStore:
             return None
 
     def integrity_ok(self) -> bool:
-        return self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return self._db.integrity_ok()
 
     def close(self) -> None:
         self._db.close()
-
-
-def _create_private_file(path: Path) -> None:
-    """Create the database readable by its owner only, before SQLite opens it."""
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
