@@ -9,7 +9,6 @@ send each run): `sync` plans what another process added, changed, paused or dele
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime
 
@@ -108,8 +107,9 @@ class Jobs:
         taken = self.schedules.take_over(self.now())
         if taken:
             log.warning("schedules: took over %d run(s) claimed by a stopped process", len(taken))
-            await asyncio.gather(*(self.delivery.rescue(context.bot, schedule_id, due, prompt_id)
-                                   for schedule_id, due, prompt_id in taken))
+        for schedule_id, due, prompt_id in taken:  # sent as the budget allows, while we go on
+            context.application.create_task(
+                self.delivery.rescue(context.bot, schedule_id, due, prompt_id))
 
     def rebuild(self, job_queue: JobQueue) -> list[tuple[int, datetime, bool]]:
         """Plan every active schedule from the database (at start-up): a run missed while the
