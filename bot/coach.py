@@ -87,7 +87,7 @@ class CoachBot:
         # The chat's turn: no other process applies an update of this chat meanwhile.
         with self.store.turn(chat.id):
             stored = self.store.load(chat.id)
-            if update.update_id <= stored.last_update_id:
+            if stored.already_applied(update.update_id):
                 # Telegram delivered this update again (we crashed before confirming it): it
                 # was already applied, so only show where the person is now.
                 event = Resume()

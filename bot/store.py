@@ -60,7 +60,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         CREATE INDEX kept_answers_user ON kept_answers(user_id);
     """),
+    # Several processes may apply a chat's updates out of Telegram's order: remember the ids
+    # of the last few applied, not only the highest (see `Applied`).
+    Migration("recent_updates", """
+        ALTER TABLE sessions ADD COLUMN recent_updates TEXT NOT NULL DEFAULT ''
+    """),
 )
+RECENT_UPDATES = 20  # update ids remembered per chat
 
 DAY = 86_400
 KEEP_DAYS = 30  # "Keep my answers for 30 days" (the wording in content/ says 30)
@@ -91,11 +97,46 @@ class Kept:
 
 
 @dataclass(frozen=True)
+class Applied:
+    """The update ids a chat has seen applied: every id up to `floor`, and those in `recent`
+    above it (the last `RECENT_UPDATES`). Stored as ``floor|id,id,…``."""
+
+    floor: int = 0
+    recent: tuple[int, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str, last_update_id: int) -> Applied:
+        if "|" not in text:  # saved before ids were remembered: the highest one decides
+            return cls(last_update_id)
+        floor, _, ids = text.partition("|")
+        return cls(int(floor), tuple(int(i) for i in ids.split(",") if i))
+
+    def __contains__(self, update_id: int) -> bool:
+        return update_id <= self.floor or update_id in self.recent
+
+    def add(self, update_id: int) -> Applied:
+        ids = sorted({*self.recent, update_id})
+        dropped, kept = ids[:-RECENT_UPDATES], ids[-RECENT_UPDATES:]
+        return Applied(max([self.floor, *dropped]), tuple(kept))
+
+    def text(self) -> str:
+        return f"{self.floor}|{','.join(map(str, self.recent))}"
+
+
+@dataclass(frozen=True)
 class Stored:
-    """A chat's saved state: its session (None when idle) and the last update applied."""
+    """A chat's saved state: its session (None when idle), the highest update id applied, and
+    which ids were applied."""
 
     session: Session | None
     last_update_id: int
+    applied: Applied = Applied()
+
+    def already_applied(self, update_id: int) -> bool:
+        """Whether this update was applied before (Telegram delivered it again). An older id
+        that was never applied is not: with several processes, update 10 can reach the chat
+        after update 11, and it must still be applied, not dropped."""
+        return update_id in self.applied
 
 
 class SessionStore:
@@ -136,18 +177,18 @@ class SessionStore:
         """The chat's session; a finished one past its grace window, or one idle past the
         retention period, reads as none (the purge job deletes it)."""
         row = self._db.execute(
-            "SELECT data, last_update_id, finished, updated_at FROM sessions WHERE chat_id = ?",
-            (chat_id,),
-        ).fetchone()
+            "SELECT data, last_update_id, finished, updated_at, recent_updates FROM sessions "
+            "WHERE chat_id = ?", (chat_id,)).fetchone()
         if row is None:
             return Stored(None, 0)
-        data, last_update_id, finished, updated_at = row
+        data, last_update_id, finished, updated_at, recent = row
+        remembered = Applied.parse(recent, last_update_id)
         if data is None or updated_at < self.clock() - self._lifetime(bool(finished)):
-            return Stored(None, last_update_id)
+            return Stored(None, last_update_id, remembered)
         session = self._open(data)
         if session is None:
             log.warning("discarding an unreadable session (chat %s)", who(chat_id))
-        return Stored(session, last_update_id)
+        return Stored(session, last_update_id, remembered)
 
     def save(self, chat_id: int, user_id: int, session: Session | None, update_id: int,
              kept: Session | None = None) -> None:
@@ -156,17 +197,24 @@ class SessionStore:
         data = self.sealer.seal(session.to_json()) if session is not None else None
         now = int(self.clock())
         with self.transaction() as db:
+            row = db.execute("SELECT recent_updates, last_update_id FROM sessions WHERE chat_id = ?",
+                             (chat_id,)).fetchone()
+            earlier = Applied.parse(*row) if row else Applied()
+            recent = earlier.add(update_id).text()
             db.execute(
                 """
-                INSERT INTO sessions (chat_id, user_id, data, last_update_id, updated_at, finished)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO sessions (chat_id, user_id, data, last_update_id, updated_at, finished,
+                                      recent_updates)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(chat_id) DO UPDATE SET
                     user_id = excluded.user_id, data = excluded.data,
                     last_update_id = CASE WHEN excluded.last_update_id > sessions.last_update_id
                         THEN excluded.last_update_id ELSE sessions.last_update_id END,
-                    updated_at = excluded.updated_at, finished = excluded.finished
+                    updated_at = excluded.updated_at, finished = excluded.finished,
+                    recent_updates = excluded.recent_updates
                 """,
-                (chat_id, user_id, data, update_id, now, int(bool(session and session.finished))),
+                (chat_id, user_id, data, update_id, now,
+                 int(bool(session and session.finished)), recent),
             )
             if kept is not None:
                 db.execute(

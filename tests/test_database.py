@@ -69,6 +69,18 @@ def test_a_turn_that_fails_saves_nothing(store: SessionStore) -> None:
     assert store.load(1).last_update_id == 0
 
 
+def test_an_update_overtaken_by_a_later_one_is_still_applied_once(store: SessionStore) -> None:
+    """Update 10 reaches its process after update 11 was applied by another: 10 is applied
+    (not taken for a re-delivery), and a second delivery of either is recognised."""
+    store.save(1, 1, Session("self_reflection", "why", "v1"), 11)
+    assert not store.load(1).already_applied(10)
+    store.save(1, 1, Session("self_reflection", "who_benefits", "v1"), 10)
+    stored = store.load(1)
+    assert stored.last_update_id == 11
+    assert stored.already_applied(10) and stored.already_applied(11)
+    assert not stored.already_applied(12)
+
+
 def test_runs_claimed_by_a_process_that_died_are_taken_over_once(postgres: PostgresServer) -> None:
     """PostgreSQL: while the claiming process lives its runs stay its own; once it is gone,
     exactly one of the survivors takes each over."""

@@ -28,6 +28,7 @@ PACKAGES = ("bot", "dialogues/schedules")
 SHIPPED = {
     "sessions": "b0be0a81964087d2",
     "privacy": "377db05b16f9ac63",
+    "recent_updates": "da8f53d55a571a31",
     "guidance_feedback": "53269b599ed91466",
     "user_language": "ee8e3619dc77d957",
     "schedules": "5022b81ff663ca6b",

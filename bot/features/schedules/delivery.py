@@ -17,7 +17,8 @@ import asyncio
 import logging
 import time
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 
@@ -37,29 +38,44 @@ log = logging.getLogger(__name__)
 MAX_RETRY_AFTER = 5  # RetryAfter answers we wait out for one run, after the limiter's own
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
-Pace = Callable[[], Awaitable[None]]
+Pace = Callable[[], AbstractAsyncContextManager[None]]
 
 
-async def unpaced() -> None:
+@asynccontextmanager
+async def unpaced() -> AsyncIterator[None]:
     """No budget: send at once (tests, and tools that send one message)."""
+    yield
 
 
 class BroadcastBudget:
-    """Telegram's limit (about 30 messages/s) is per bot, not per process: each broadcast
+    """Telegram's limit (about 30 messages/s) is per bot, not per process. Each broadcast
     message reserves the next free moment in the database, `1/rate` seconds after the one
-    before whichever process reserved it, and waits for it."""
+    before, whichever process reserved it, and is sent at that moment. A process reserves one
+    moment at a time (the next only once the message is sent), and one that wakes too late
+    for its moment takes the next free one instead, so no second holds more than the rate."""
 
     def __init__(self, schedules: ScheduleStore, rate: float,
                  sleep: Sleep = asyncio.sleep) -> None:
         self.schedules = schedules
         self.interval_ms = max(1, int(1000 // rate))
         self.sleep = sleep
+        self._one_at_a_time = asyncio.Lock()
 
-    async def __call__(self) -> None:
+    @asynccontextmanager
+    async def __call__(self) -> AsyncIterator[None]:
+        async with self._one_at_a_time:
+            while not await self._on_time():
+                log.debug("a broadcast moment passed while this process was busy: next one")
+            yield
+
+    async def _on_time(self) -> bool:
+        """Wait for a reserved moment; False when woken so late that sending now would crowd
+        the next moment (the moment is left unused)."""
         now_ms = int(time.time() * 1000)
         slot = self.schedules.reserve_send(now_ms, self.interval_ms)
         if slot > now_ms:
             await self.sleep((slot - now_ms) / 1000)
+        return int(time.time() * 1000) - slot <= self.interval_ms // 2
 
 
 def utc_now() -> datetime:
@@ -154,9 +170,9 @@ class Delivery:
         chat_id = schedule.chat_id
         retries = 0
         while True:
-            await self.pace()
             try:
-                await render.send_message(bot, chat_id, message)
+                async with self.pace():
+                    await render.send_message(bot, chat_id, message)
                 return RunOutcome.SENT
             except RetryAfter as error:
                 retries += 1
