@@ -10,6 +10,7 @@ when it dies, PostgreSQL drops the lock, and the others can tell that its claims
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ import psycopg
 
 from bot.database.base import Database, DatabaseUnusable, Migration, Rows
 
+log = logging.getLogger(__name__)
 MIGRATION_LOCK = 7_261_001  # one bigint key for "someone is migrating"
 PRESENCE = 7_261  # the class of two-key advisory locks that mark live processes
 _IDENTITY = re.compile(r"\bid INTEGER PRIMARY KEY( AUTOINCREMENT)?", re.IGNORECASE)
@@ -61,27 +63,41 @@ class PostgresDatabase(Database):
     def __init__(self, url: str) -> None:
         super().__init__()
         self.where = describe(url)
-        try:
-            self._db = psycopg.connect(url, autocommit=True, connect_timeout=10)
-        except psycopg.OperationalError as error:
-            raise _unusable(url, error) from None
+        self._url = url
         self._mark = secrets.randbelow(2**31 - 1) + 1
-        self._db.execute("SELECT pg_advisory_lock(%s, %s)", (PRESENCE, self._mark))
+        self._connect()
         with self.transaction():
             self._execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
             self._execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)", ())
 
+    def _connect(self) -> None:
+        """Connect and hold this process's presence mark on the new connection."""
+        try:
+            self._db = psycopg.connect(self._url, autocommit=True, connect_timeout=10)
+        except psycopg.OperationalError as error:
+            raise _unusable(self._url, error) from None
+        self._db.execute("SELECT pg_advisory_lock(%s, %s)", (PRESENCE, self._mark))
+
+    def _usable(self) -> psycopg.Connection:  # type: ignore[type-arg]
+        """The connection; one that broke (the server restarted, the network dropped) is
+        replaced before the next transaction or statement outside one, so the process
+        recovers by itself (the statement that met the break failed)."""
+        if self._db.broken and not self._depth:
+            log.warning("the connection to PostgreSQL at %s broke: connecting again", self.where)
+            self._connect()
+        return self._db
+
     def _execute(self, sql: str, params: Sequence[Any]) -> Rows:
-        return self._db.execute(placeholders(sql), tuple(params))  # type: ignore[arg-type]
+        return self._usable().execute(placeholders(sql), tuple(params))  # type: ignore[arg-type]
 
     def _begin(self) -> None:
-        self._db.execute("BEGIN")
+        self._usable().execute("BEGIN")
 
     def _commit(self) -> None:
         self._db.execute("COMMIT")
 
     def _rollback(self) -> None:
-        if not self._db.closed:
+        if not self._db.broken and not self._db.closed:
             self._db.execute("ROLLBACK")
 
     def _lock_chat(self, chat_id: int) -> None:

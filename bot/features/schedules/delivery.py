@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -57,7 +58,7 @@ class BroadcastBudget:
     def __init__(self, schedules: ScheduleStore, rate: float,
                  sleep: Sleep = asyncio.sleep) -> None:
         self.schedules = schedules
-        self.interval_ms = max(1, int(1000 // rate))
+        self.interval_ms = math.ceil(1000 / rate)  # never faster than the rate
         self.sleep = sleep
         self._one_at_a_time = asyncio.Lock()
 
@@ -75,7 +76,7 @@ class BroadcastBudget:
         slot = self.schedules.reserve_send(now_ms, self.interval_ms)
         if slot > now_ms:
             await self.sleep((slot - now_ms) / 1000)
-        return int(time.time() * 1000) - slot <= self.interval_ms // 2
+        return int(time.time() * 1000) - slot <= self.interval_ms // 3
 
 
 def utc_now() -> datetime:
