@@ -112,11 +112,11 @@ def test_with_sqlite_a_claimed_run_is_never_taken_over(tmp_path: Path) -> None:
 
 
 def test_the_broadcast_budget_spaces_sends_of_every_process(database: Path | str) -> None:
-    """Reservations from two processes at the same instant get moments 35 ms apart."""
+    """Reservations from two processes at the same instant get moments 34 ms apart."""
     stores = [ScheduleStore(migrated(database)) for _ in range(2)]
-    slots = [stores[i % 2].reserve_send(1_000_000, 35) for i in range(6)]
-    assert slots == [1_000_000 + 35 * i for i in range(6)]
-    assert stores[0].reserve_send(2_000_000, 35) == 2_000_000  # idle since: no backlog
+    slots = [stores[i % 2].reserve_send(1_000_000, 34) for i in range(6)]
+    assert slots == [1_000_000 + 34 * i for i in range(6)]
+    assert stores[0].reserve_send(2_000_000, 34) == 2_000_000  # idle since: no backlog
 
 
 class FakeCoach:
@@ -183,3 +183,4 @@ def test_coachbot_run_with_a_bad_database_stops_with_one_plain_sentence(
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert result.stderr.startswith("Cannot start: PostgreSQL at 127.0.0.1:")
     assert "Traceback" not in result.stderr
+

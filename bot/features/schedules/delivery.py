@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import time
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -52,31 +51,24 @@ class BroadcastBudget:
     """Telegram's limit (about 30 messages/s) is per bot, not per process. Each broadcast
     message reserves the next free moment in the database, `1/rate` seconds after the one
     before, whichever process reserved it, and is sent at that moment. A process reserves one
-    moment at a time (the next only once the message is sent), and one that wakes too late
-    for its moment takes the next free one instead, so no second holds more than the rate."""
+    moment at a time (the next only once the message is sent), so one that was held up sends
+    one message late, never a burst of them."""
 
     def __init__(self, schedules: ScheduleStore, rate: float,
                  sleep: Sleep = asyncio.sleep) -> None:
         self.schedules = schedules
-        self.interval_ms = math.ceil(1000 / rate)  # never faster than the rate
+        self.interval_ms = max(1, round(1000 / rate))  # whole milliseconds
         self.sleep = sleep
         self._one_at_a_time = asyncio.Lock()
 
     @asynccontextmanager
     async def __call__(self) -> AsyncIterator[None]:
         async with self._one_at_a_time:
-            while not await self._on_time():
-                log.debug("a broadcast moment passed while this process was busy: next one")
+            now_ms = int(time.time() * 1000)
+            slot = self.schedules.reserve_send(now_ms, self.interval_ms)
+            if slot > now_ms:
+                await self.sleep((slot - now_ms) / 1000)
             yield
-
-    async def _on_time(self) -> bool:
-        """Wait for a reserved moment; False when woken so late that sending now would crowd
-        the next moment (the moment is left unused)."""
-        now_ms = int(time.time() * 1000)
-        slot = self.schedules.reserve_send(now_ms, self.interval_ms)
-        if slot > now_ms:
-            await self.sleep((slot - now_ms) / 1000)
-        return int(time.time() * 1000) - slot <= self.interval_ms // 3
 
 
 def utc_now() -> datetime:
