@@ -115,6 +115,11 @@ def broadcast(postgres: PostgresServer, prompts: int) -> None:
                 bot.kill()
                 bot.wait(10)
     report(sends(api), prompts)
+    store = SessionStore(url)
+    split = [count for _owner, count in store.db.execute(
+        "SELECT owner, COUNT(*) FROM schedule_runs GROUP BY owner ORDER BY COUNT(*) DESC")]
+    store.close()
+    print(f"broadcast: runs claimed and sent per process: {split}")
 
 
 def sends(api: FakeBotApi) -> list[tuple[float, int]]:

@@ -184,3 +184,9 @@ def test_coachbot_run_with_a_bad_database_stops_with_one_plain_sentence(
     assert result.stderr.startswith("Cannot start: PostgreSQL at 127.0.0.1:")
     assert "Traceback" not in result.stderr
 
+
+
+def test_a_database_url_that_is_not_postgresql_is_refused_with_an_example() -> None:
+    with pytest.raises(ValueError, match=r"COACHBOT_DATABASE_URL should be a PostgreSQL URL"):
+        Settings.from_env({"COACHBOT_DATABASE_URL": "mysql://db/coachbot"})
+    assert Settings.from_env({}).store_location == Path("coachbot.sqlite3")

@@ -39,8 +39,9 @@ def make_app(engine: Engine, store: SessionStore, api: FakeBotApi, env: dict[str
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SessionStore:
-    store = SessionStore(tmp_path / "coachbot.sqlite3", Sealer(Fernet.generate_key().decode()))
+def store(database: Path | str) -> SessionStore:
+    """A sealed store on each engine (conftest's `database`)."""
+    store = SessionStore(database, Sealer(Fernet.generate_key().decode()))
     yield store
     store.close()
 
