@@ -3,11 +3,10 @@
 A process killed between two messages (even mid-write) leaves a consistent database, and the
 next update continues where the person was; a chat's turn (`turn`) holds the chat's lock from
 loading its session to saving the new one, so updates of one chat received by two processes
-are applied one after the other. The schema is
-versioned by named migrations (`Migration`): the store's own, and each feature's beside its
-SQL. We keep only what is needed: the session of a dialogue in progress, and the last update
-id seen per chat (so an update Telegram delivers again after a crash is recognised and not
-applied twice).
+are applied one after the other. The schema is versioned by named migrations (`Migration`):
+the store's own, and each feature's beside its SQL, the same on both engines. We keep only
+what is needed: the session of a dialogue in progress, and the ids of the updates applied per
+chat (so an update Telegram delivers again after a crash is recognised and not applied twice).
 
 Privacy rules enforced here (SECURITY.md states them for people): a finished dialogue's answers
 are unreadable after a grace window and deleted by `purge`; answers a person chose to keep live

@@ -61,13 +61,15 @@ class SqliteDatabase(Database):
         script = (f"BEGIN IMMEDIATE;\nINSERT INTO schema_migrations (name) VALUES "
                   f"('{migration.name}');\n{migration.sql};\nCOMMIT;")
         with self._lock:
+            if migration.name in self.migrations_done():
+                return False
             try:
                 self._db.executescript(script)
-            except sqlite3.IntegrityError:
+            except BaseException as error:
                 self._rollback()
-                return False
-            except BaseException:
-                self._rollback()
+                if isinstance(error, sqlite3.IntegrityError) \
+                        and migration.name in self.migrations_done():
+                    return False  # another process applied it meanwhile
                 raise
         return True
 
