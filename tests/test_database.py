@@ -16,7 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.database import DatabaseUnusable, open_database
+from bot.database import DatabaseUnavailable, DatabaseUnusable, open_database
 from bot.features import FEATURES
 from bot.features.reload.reloader import Reloader
 from bot.features.schedules.store import CLAIMED, ScheduleStore
@@ -154,7 +154,7 @@ def test_a_broken_connection_is_replaced_by_the_next_statement(postgres: Postgre
     (pid,) = store.db.execute("SELECT pg_backend_pid()").fetchone()
     with psycopg.connect(postgres.url(), autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
-    with pytest.raises(psycopg.OperationalError):
+    with pytest.raises(DatabaseUnavailable):
         store.load(1)
     assert store.load(1).last_update_id == 3
     store.close()

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.database.base import Database, DatabaseUnusable, Migration, Rows
+from bot.database.base import Database, DatabaseUnavailable, DatabaseUnusable, Migration, Rows
 
-__all__ = ["Database", "DatabaseUnusable", "Migration", "Rows", "is_postgres_url",
-           "open_database"]
+__all__ = ["Database", "DatabaseUnavailable", "DatabaseUnusable", "Migration", "Rows",
+           "is_postgres_url", "open_database"]
 
 
 def is_postgres_url(location: Path | str) -> bool:

@@ -25,6 +25,11 @@ class DatabaseUnusable(Exception):
     is one plain sentence saying what to do."""
 
 
+class DatabaseUnavailable(Exception):
+    """The database stopped answering for a moment (a broken connection, a lock held too
+    long): the statement failed, and the same work may succeed if done again."""
+
+
 @dataclass(frozen=True)
 class Migration:
     """A named schema change, applied once per database: the name is what a database records

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 
-from bot.database.base import Database, DatabaseUnusable, Migration, Rows
+from bot.database.base import Database, DatabaseUnavailable, DatabaseUnusable, Migration, Rows
 
 log = logging.getLogger(__name__)
 MIGRATION_LOCK = 7_261_001  # one bigint key for "someone is migrating"
@@ -84,17 +84,23 @@ class PostgresDatabase(Database):
         recovers by itself (the statement that met the break failed)."""
         if self._db.broken and not self._depth:
             log.warning("the connection to PostgreSQL at %s broke: connecting again", self.where)
-            self._connect()
+            try:
+                self._connect()
+            except DatabaseUnusable as error:  # still down: this statement fails, as it would
+                raise DatabaseUnavailable(str(error)) from error
         return self._db
 
     def _execute(self, sql: str, params: Sequence[Any]) -> Rows:
-        return self._usable().execute(placeholders(sql), tuple(params))  # type: ignore[arg-type]
+        try:
+            return self._usable().execute(placeholders(sql), tuple(params))  # type: ignore[arg-type]
+        except psycopg.OperationalError as error:
+            raise DatabaseUnavailable(f"PostgreSQL at {self.where}: {error}") from error
 
     def _begin(self) -> None:
-        self._usable().execute("BEGIN")
+        self._execute("BEGIN", ())
 
     def _commit(self) -> None:
-        self._db.execute("COMMIT")
+        self._execute("COMMIT", ())
 
     def _rollback(self) -> None:
         if not self._db.broken and not self._db.closed:

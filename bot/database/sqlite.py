@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.database.base import Database, DatabaseUnusable, Migration, Rows
+from bot.database.base import Database, DatabaseUnavailable, DatabaseUnusable, Migration, Rows
 
 
 class SqliteDatabase(Database):
@@ -40,10 +40,15 @@ class SqliteDatabase(Database):
                                    "so check COACHBOT_DB and that its folder is writable.") from error
 
     def _execute(self, sql: str, params: Sequence[Any]) -> Rows:
-        return self._db.execute(sql, tuple(params))
+        try:
+            return self._db.execute(sql, tuple(params))
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise DatabaseUnavailable(f"SQLite {self.where}: {error}") from error
+            raise
 
     def _begin(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
+        self._execute("BEGIN IMMEDIATE", ())
 
     def _commit(self) -> None:
         self._db.execute("COMMIT")
