@@ -84,7 +84,8 @@ class CoachBot:
             return
         started = time.perf_counter()
         query = update.callback_query
-        # The chat's turn: no other process applies an update of this chat meanwhile.
+        # The chat's turn: no other process applies an update of this chat meanwhile. Nothing
+        # in it awaits, so no other update of this process can use the connection mid-turn.
         with self.store.turn(chat.id):
             stored = self.store.load(chat.id)
             if stored.already_applied(update.update_id):

@@ -22,8 +22,10 @@ import psycopg
 from bot.database.base import Database, DatabaseUnavailable, DatabaseUnusable, Migration, Rows
 
 log = logging.getLogger(__name__)
-MIGRATION_LOCK = 7_261_001  # one bigint key for "someone is migrating"
-PRESENCE = 7_261  # the class of two-key advisory locks that mark live processes
+# Chats lock single bigint keys (their ids); the bot's own locks use the two-key space, which
+# never meets it: (PRESENCE, mark) for live processes, (MIGRATING, 0) while migrating.
+PRESENCE = 7_261
+MIGRATING = 7_262
 _IDENTITY = re.compile(r"\bid INTEGER PRIMARY KEY( AUTOINCREMENT)?", re.IGNORECASE)
 _INTEGER = re.compile(r"\bINTEGER\b", re.IGNORECASE)
 
@@ -67,7 +69,7 @@ class PostgresDatabase(Database):
         self._mark = secrets.randbelow(2**31 - 1) + 1
         self._connect()
         with self.transaction():
-            self._execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
+            self._execute("SELECT pg_advisory_xact_lock(?, 0)", (MIGRATING,))
             self._execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)", ())
 
     def _connect(self) -> None:
@@ -111,7 +113,7 @@ class PostgresDatabase(Database):
 
     def _apply(self, migration: Migration) -> bool:
         with self.transaction():
-            self._execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
+            self._execute("SELECT pg_advisory_xact_lock(?, 0)", (MIGRATING,))
             if self._execute("SELECT 1 FROM schema_migrations WHERE name = ?",
                              (migration.name,)).fetchone():
                 return False
