@@ -1,7 +1,8 @@
 """Two real bot processes in webhook mode behind a loopback load balancer, on one PostgreSQL
-database: a person's updates alternate between them; one process is killed with SIGKILL in the
-middle of the dialogue and of a 200-prompt broadcast. Then we count: every answer applied once
-(none lost, none doubled) and each of the 200 due prompts sent exactly once."""
+database: a person's updates alternate between them; a SIGHUP reload on one reaches the other;
+one process is killed with SIGKILL in the middle of the dialogue and of a 200-prompt broadcast.
+Then we count: every answer applied once (none lost, none doubled) and each of the 200 due
+prompts sent exactly once."""
 
 from __future__ import annotations
 
@@ -159,6 +160,9 @@ def test_two_processes_one_killed_lose_and_double_nothing(postgres: PostgresServ
             person.send(ANSWERS[0])
             person.tap("Both us and the community")
             person.tap("Humility")
+            bots[1].process.send_signal(signal.SIGHUP)  # content reloaded on one process...
+            wait_until(lambda: "another process reloaded" in bots[0].log.read_text(),
+                       "the other process to follow the reload")  # ...reaches the other
             assert len(prompts_sent(api)) < PROMPTS - 20, "the kill must come mid-broadcast"
             kill_between_sends(api, bots[0])
             person.tap("Done")
