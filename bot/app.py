@@ -23,7 +23,7 @@ from bot.concurrency import PerChatUpdateProcessor
 from bot.features import FEATURES
 from bot.resilience import PatientRateLimiter
 from bot.settings import Settings
-from bot.store import SessionStore
+from bot.store import MIGRATIONS, SessionStore
 from dialogues.engine import Engine
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -60,6 +60,7 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore,
         for kind in feature.data_kinds(coach):
             store.register(kind)
         feature.install(application, coach)
+    store.db.refuse_unknown(m.name for m in (*MIGRATIONS, *(m for f in FEATURES for m in f.migrations)))
     application.add_handler(CallbackQueryHandler(coach.button))
     application.add_handler(MessageHandler(filters.UpdateType.EDITED & PRIVATE, coach.edited))
     application.add_handler(MessageHandler(filters.COMMAND & PRIVATE, coach.unknown_command))

@@ -9,13 +9,13 @@ import json
 import logging
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
 
 from telegram.error import InvalidToken, NetworkError
 
 from bot import logsafe
 from bot.content import load_content
 from bot.crypto import Sealer
+from bot.database import DatabaseUnusable, open_database
 from bot.features.guidance.store import read_feedback
 from bot.settings import Settings
 from dialogues import graph
@@ -164,7 +164,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.store import SessionStore
 
     logsafe.configure()
-    store = SessionStore(settings.database,
+    store = SessionStore(settings.store_location,
                          Sealer(settings.encryption_key, settings.encryption_old_keys),
                          grace_seconds=settings.summary_grace_minutes * 60,
                          retention_days=settings.retention_days)
@@ -172,12 +172,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                                     store)
     application.bot_data["reloader"].install_sighup()
     if settings.webhook_url:
-        log.info("starting in webhook mode on port %d", settings.port)
-        application.run_webhook(
-            listen="0.0.0.0", port=settings.port, url_path=urlparse(settings.webhook_url).path,
-            webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        from bot.webhook import run_webhook
+
+        run_webhook(application, settings)
     else:
         log.info("starting in polling mode")
         application.run_polling(allowed_updates=Update.ALL_TYPES)
@@ -211,13 +208,18 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
     """Show reviewers which cards people found unhelpful, from the bot's database."""
-    feedback = read_feedback(settings.database)
-    if feedback is None:
+    location = settings.store_location
+    if not settings.database_url and not settings.database.exists():
         print(f"No feedback yet: there is no database at {settings.database} (set COACHBOT_DB "
-              "to the bot's database, or run the bot on Telegram first).")
+              "or COACHBOT_DATABASE_URL to the bot's database, or run the bot on Telegram first).")
         return 0
+    database = open_database(location, read_only=True)
+    try:
+        feedback = read_feedback(database)
+    finally:
+        database.close()
     engine = _engine(settings.content)
-    print(f"Guidance feedback in {settings.database} (only card ids and votes are kept, never "
+    print(f"Guidance feedback in {database.where} (only card ids and votes are kept, never "
           "questions):")
     if not feedback.votes:
         print("  no votes yet")
@@ -289,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
         print(error.problems.report(), file=sys.stderr)
         print("\nThe content has problems (listed above), so the bot did not start. "
               "Run `coachbot check` after fixing them.", file=sys.stderr)
+        return 1
+    except DatabaseUnusable as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
         return 1
     except InvalidToken:
         print("Telegram did not accept TELEGRAM_BOT_TOKEN. Copy the token again from @BotFather "

@@ -98,18 +98,21 @@ class CoachBot:
             return
         started = time.perf_counter()
         query = update.callback_query
-        stored = self.store.load(chat.id)
-        if update.update_id <= stored.last_update_id:
-            # Telegram delivered this update again (we crashed before confirming it): it was
-            # already applied, so only show where the person is now.
-            event = Resume()
-        # A dialogue in progress keeps the language it started in; only without one does the
-        # person's language need looking up.
-        locale = stored.session.locale if stored.session else self.user_locale(user)
-        result = self.engine.handle(stored.session, event, locale)
-        self.store.save(chat.id, user.id, result.session, update.update_id, kept=result.kept)
-        for hook in self.after_event:
-            hook(result.outputs)
+        # The chat's turn: no other process applies an update of this chat meanwhile. Nothing
+        # in it awaits, so no other update of this process can use the connection mid-turn.
+        with self.store.turn(chat.id):
+            stored = self.store.load(chat.id)
+            if stored.already_applied(update.update_id):
+                # Telegram delivered this update again (we crashed before confirming it): it
+                # was already applied, so only show where the person is now.
+                event = Resume()
+            # A dialogue in progress keeps the language it started in; only without one does
+            # the person's language need looking up.
+            locale = stored.session.locale if stored.session else self.user_locale(user)
+            result = self.engine.handle(stored.session, event, locale)
+            self.store.save(chat.id, user.id, result.session, update.update_id, kept=result.kept)
+            for hook in self.after_event:
+                hook(result.outputs)
         await render.deliver(context.bot, chat.id, result.outputs, query)
         if log.isEnabledFor(logging.INFO):
             log.info(

@@ -32,6 +32,14 @@ class Settings:
     retention_days: int = 30
     summary_grace_minutes: int = 60
     rate_limit: int = 60  # updates per person per minute, sustained; 0 turns the limit off
+    database_url: str | None = None  # postgresql://…: PostgreSQL instead of the SQLite file
+    listen: str = "0.0.0.0"  # the address the webhook server listens on
+    broadcast_rate: float = 29.0  # scheduled prompts per second, all processes together
+
+    @property
+    def store_location(self) -> Path | str:
+        """Where the bot's database is: the PostgreSQL URL when set, else the SQLite file."""
+        return self.database_url or self.database
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -57,6 +65,9 @@ class Settings:
             retention_days=_number(env, "COACHBOT_RETENTION_DAYS", 30, low=1),
             summary_grace_minutes=_number(env, "COACHBOT_SUMMARY_GRACE_MINUTES", 60, low=1),
             rate_limit=_number(env, "COACHBOT_RATE_LIMIT", 60, low=0),
+            database_url=_database_url(env.get("COACHBOT_DATABASE_URL") or ""),
+            listen=env.get("WEBHOOK_LISTEN") or "0.0.0.0",
+            broadcast_rate=float(_number(env, "COACHBOT_BROADCAST_RATE", 29, low=1)),
         )
 
 
@@ -82,3 +93,13 @@ def _number(env: Mapping[str, str], name: str, default: int, low: int) -> int:
     if not raw.strip().isdigit() or int(raw) < low:
         raise ValueError(f"{name} should be a whole number of at least {low}, not {raw!r}")
     return int(raw)
+
+
+def _database_url(text: str) -> str | None:
+    """A PostgreSQL URL, or nothing (the SQLite file)."""
+    url = text.strip()
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise ValueError("COACHBOT_DATABASE_URL should be a PostgreSQL URL such as "
+                         "postgresql://coachbot:password@db.example.org:5432/coachbot (leave it "
+                         "unset to use the SQLite file COACHBOT_DB)")
+    return url or None

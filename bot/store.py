@@ -1,11 +1,12 @@
-"""Durable sessions in SQLite: committed before any reply is sent.
+"""Durable sessions, committed before any reply is sent, in SQLite or PostgreSQL (`bot.database`).
 
-WAL mode with one writer: a process killed between two messages (even mid-write) leaves a
-consistent database, and the next update continues where the person was. The schema is
-versioned by named migrations (`Migration`): the store's own, and each feature's beside its
-SQL. We keep only what is needed: the session of a dialogue in progress, and the last update
-id seen per chat (so an update Telegram delivers again after a crash is recognised and not
-applied twice).
+A process killed between two messages (even mid-write) leaves a consistent database, and the
+next update continues where the person was; a chat's turn (`turn`) holds the chat's lock from
+loading its session to saving the new one, so updates of one chat received by two processes
+are applied one after the other. The schema is versioned by named migrations (`Migration`):
+the store's own, and each feature's beside its SQL, the same on both engines. We keep only
+what is needed: the session of a dialogue in progress, and the ids of the updates applied per
+chat (so an update Telegram delivers again after a crash is recognised and not applied twice).
 
 Privacy rules enforced here (SECURITY.md states them for people): a finished dialogue's answers
 are unreadable after a grace window and deleted by `purge`; answers a person chose to keep live
@@ -17,28 +18,21 @@ are sealed with `Sealer` when a key is set; and `forget_user` asks every registe
 from __future__ import annotations
 
 import logging
-import os
-import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.crypto import Sealer, SealError
+from bot.database import Database, Migration, open_database
 from bot.logsafe import who
 from dialogues.session import InvalidSession, Session
 
+__all__ = ["DAY", "KEEP_DAYS", "MIGRATIONS", "DataKind", "Kept", "Migration", "SessionStore",
+           "Stored"]
+
 log = logging.getLogger(__name__)
-
-@dataclass(frozen=True)
-class Migration:
-    """A named schema change, applied once per database: the name is what a database records
-    as done, so a shipped migration is never renamed or edited (a database that already ran it
-    would not see the change). Each feature declares its own beside the SQL that uses them."""
-
-    name: str
-    sql: str
 
 
 # The store's own tables: chat sessions, then finished answers and kept answers (the privacy
@@ -65,7 +59,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         CREATE INDEX kept_answers_user ON kept_answers(user_id);
     """),
+    # Several processes may apply a chat's updates out of Telegram's order: remember the ids
+    # of the last few applied, not only the highest (see `Applied`).
+    Migration("recent_updates", """
+        ALTER TABLE sessions ADD COLUMN recent_updates TEXT NOT NULL DEFAULT ''
+    """),
 )
+RECENT_UPDATES = 20  # update ids remembered per chat
 
 DAY = 86_400
 KEEP_DAYS = 30  # "Keep my answers for 30 days" (the wording in content/ says 30)
@@ -96,17 +96,53 @@ class Kept:
 
 
 @dataclass(frozen=True)
+class Applied:
+    """The update ids a chat has seen applied: every id up to `floor`, and those in `recent`
+    above it (the last `RECENT_UPDATES`). Stored as ``floor|id,id,…``."""
+
+    floor: int = 0
+    recent: tuple[int, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str, last_update_id: int) -> Applied:
+        if "|" not in text:  # saved before ids were remembered: the highest one decides
+            return cls(last_update_id)
+        floor, _, ids = text.partition("|")
+        return cls(int(floor), tuple(int(i) for i in ids.split(",") if i))
+
+    def __contains__(self, update_id: int) -> bool:
+        return update_id <= self.floor or update_id in self.recent
+
+    def add(self, update_id: int) -> Applied:
+        ids = sorted({*self.recent, update_id})
+        dropped, kept = ids[:-RECENT_UPDATES], ids[-RECENT_UPDATES:]
+        return Applied(max([self.floor, *dropped]), tuple(kept))
+
+    def text(self) -> str:
+        return f"{self.floor}|{','.join(map(str, self.recent))}"
+
+
+@dataclass(frozen=True)
 class Stored:
-    """A chat's saved state: its session (None when idle) and the last update applied."""
+    """A chat's saved state: its session (None when idle), the highest update id applied, and
+    which ids were applied."""
 
     session: Session | None
     last_update_id: int
+    applied: Applied = Applied()
+
+    def already_applied(self, update_id: int) -> bool:
+        """Whether this update was applied before (Telegram delivered it again). An older id
+        that was never applied is not: with several processes, update 10 can reach the chat
+        after update 11, and it must still be applied, not dropped."""
+        return update_id in self.applied
 
 
 class SessionStore:
-    """SQLite-backed sessions keyed by chat id; one connection, used from one thread."""
+    """Sessions keyed by chat id, on the database at `location`: a SQLite file (or
+    ":memory:"), or a `postgresql://` URL."""
 
-    def __init__(self, path: Path | str, sealer: Sealer | None = None,
+    def __init__(self, location: Path | str, sealer: Sealer | None = None,
                  grace_seconds: int = 3600, retention_days: int = 30,
                  clock: Callable[[], float] = time.time) -> None:
         self.sealer = sealer or Sealer()
@@ -114,65 +150,44 @@ class SessionStore:
         self.retention_days = retention_days
         self.clock = clock
         self.kinds: dict[str, DataKind] = {}
-        self.path = str(path)
-        if self.path != ":memory:":
-            _create_private_file(Path(self.path))
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.execute("PRAGMA secure_delete=ON")  # deleted text is overwritten, not freed
-        self._db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)")
+        self._db = open_database(location)
         self.migrate(MIGRATIONS)
 
     def migrate(self, migrations: Iterable[Migration]) -> list[str]:
         """Apply, in order, each migration this database has not run yet (by name), each in
         its own transaction; returns the names applied now."""
-        done = {row[0] for row in self._db.execute("SELECT name FROM schema_migrations")}
-        applied = []
-        for migration in migrations:
-            if migration.name in done:
-                continue
-            with self.transaction() as db:
-                for statement in filter(str.strip, migration.sql.split(";")):
-                    db.execute(statement)
-                db.execute("INSERT INTO schema_migrations (name) VALUES (?)", (migration.name,))
-            applied.append(migration.name)
-        return applied
+        return self._db.migrate(migrations)
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE … COMMIT, rolled back on any error), for
-        features that keep their own tables in the same database."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+    def transaction(self) -> AbstractContextManager[Database]:
+        """One write transaction (rolled back on any error), for features that keep their own
+        tables in the same database; inside a chat's `turn` it joins the turn's."""
+        return self._db.transaction()
+
+    def turn(self, chat_id: int) -> AbstractContextManager[Database]:
+        """The chat's lock and a transaction, from loading its session to saving the new one."""
+        return self._db.chat_turn(chat_id)
 
     @property
-    def db(self) -> sqlite3.Connection:
-        """The connection, in autocommit mode: each statement outside `transaction` commits."""
+    def db(self) -> Database:
+        """The database: each statement outside `transaction` commits at once."""
         return self._db
 
     def load(self, chat_id: int) -> Stored:
         """The chat's session; a finished one past its grace window, or one idle past the
         retention period, reads as none (the purge job deletes it)."""
         row = self._db.execute(
-            "SELECT data, last_update_id, finished, updated_at FROM sessions WHERE chat_id = ?",
-            (chat_id,),
-        ).fetchone()
+            "SELECT data, last_update_id, finished, updated_at, recent_updates FROM sessions "
+            "WHERE chat_id = ?", (chat_id,)).fetchone()
         if row is None:
             return Stored(None, 0)
-        data, last_update_id, finished, updated_at = row
+        data, last_update_id, finished, updated_at, recent = row
+        remembered = Applied.parse(recent, last_update_id)
         if data is None or updated_at < self.clock() - self._lifetime(bool(finished)):
-            return Stored(None, last_update_id)
+            return Stored(None, last_update_id, remembered)
         session = self._open(data)
         if session is None:
             log.warning("discarding an unreadable session (chat %s)", who(chat_id))
-        return Stored(session, last_update_id)
+        return Stored(session, last_update_id, remembered)
 
     def save(self, chat_id: int, user_id: int, session: Session | None, update_id: int,
              kept: Session | None = None) -> None:
@@ -181,16 +196,24 @@ class SessionStore:
         data = self.sealer.seal(session.to_json()) if session is not None else None
         now = int(self.clock())
         with self.transaction() as db:
+            row = db.execute("SELECT recent_updates, last_update_id FROM sessions WHERE chat_id = ?",
+                             (chat_id,)).fetchone()
+            earlier = Applied.parse(*row) if row else Applied()
+            recent = earlier.add(update_id).text()
             db.execute(
                 """
-                INSERT INTO sessions (chat_id, user_id, data, last_update_id, updated_at, finished)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO sessions (chat_id, user_id, data, last_update_id, updated_at, finished,
+                                      recent_updates)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(chat_id) DO UPDATE SET
                     user_id = excluded.user_id, data = excluded.data,
-                    last_update_id = MAX(sessions.last_update_id, excluded.last_update_id),
-                    updated_at = excluded.updated_at, finished = excluded.finished
+                    last_update_id = CASE WHEN excluded.last_update_id > sessions.last_update_id
+                        THEN excluded.last_update_id ELSE sessions.last_update_id END,
+                    updated_at = excluded.updated_at, finished = excluded.finished,
+                    recent_updates = excluded.recent_updates
                 """,
-                (chat_id, user_id, data, update_id, now, bool(session and session.finished)),
+                (chat_id, user_id, data, update_id, now,
+                 int(bool(session and session.finished)), recent),
             )
             if kept is not None:
                 db.execute(
@@ -262,8 +285,8 @@ class SessionStore:
         """Make what was just deleted unrecoverable from the database files, even if the
         process is killed next: secure_delete has zeroed it in the newest copy of each page,
         and this checkpoint writes those pages into the main file and empties the -wal file,
-        where the older copies (with the text) were."""
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        where the older copies (with the text) were (see `Database.scrub`)."""
+        self._db.scrub()
 
     def _lifetime(self, finished: bool) -> int:
         return self.grace_seconds if finished else self.retention_days * DAY
@@ -275,15 +298,7 @@ class SessionStore:
             return None
 
     def integrity_ok(self) -> bool:
-        return self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return self._db.integrity_ok()
 
     def close(self) -> None:
         self._db.close()
-
-
-def _create_private_file(path: Path) -> None:
-    """Create the database readable by its owner only, before SQLite opens it."""
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))

@@ -1,5 +1,5 @@
-"""Shared fixtures: the shipped content, an engine over it, small content folders, and a
-fresh store."""
+"""Shared fixtures: the shipped content, an engine over it, small content folders, a real
+PostgreSQL server for the session, and a fresh database and store per test on either engine."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bot.store import SessionStore
 from dialogues.content.loader import load_library
 from dialogues.engine import Engine
 from dialogues.model import Library
+from tests.support.postgres import MISSING, PostgresServer, server_programs
 
 # Fixtures of the scheduled prompts feature (a fake clock, a Bot on the local Bot API stand-in).
 pytest_plugins = ["tests.schedule_fixtures"]
@@ -46,10 +47,34 @@ def content_copy(tmp_path: Path) -> Path:
 # --- The store a module's coach runs on ------------------------------------------------------
 
 
+ENGINES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole run (skipped only when its programs are not
+    installed)."""
+    programs = server_programs()
+    if programs is None:
+        pytest.skip(MISSING)
+    server = PostgresServer(programs).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=ENGINES)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where one test's database is, on each engine in turn: a new SQLite file, or a new
+    database on the session's PostgreSQL server (its URL)."""
+    if request.param == "sqlite":
+        return tmp_path / "coachbot.sqlite3"
+    return request.getfixturevalue("postgres").new_database()
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SessionStore]:
-    """A fresh SQLite store for one test."""
-    store = SessionStore(tmp_path / "coachbot.sqlite3")
+def store(database: Path | str) -> Iterator[SessionStore]:
+    """A fresh store for one test, on each engine."""
+    store = SessionStore(database)
     yield store
     store.close()
 

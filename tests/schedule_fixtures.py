@@ -50,21 +50,17 @@ def clock() -> FakeClock:
     return FakeClock(DUE - timedelta(days=3))
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "coach.sqlite3"
-
-
-def open_schedules(db_path: Path) -> ScheduleStore:
-    """The schedules of the database at `db_path`, opened as the bot opens them (migrated)."""
-    store = SessionStore(db_path)
+def open_schedules(database: Path | str) -> ScheduleStore:
+    """The schedules of `database` (conftest's: each engine), opened as the bot opens them
+    (migrated)."""
+    store = SessionStore(database)
     store.migrate(MIGRATIONS)
     return ScheduleStore(store)
 
 
 @pytest.fixture
-def schedules(db_path: Path) -> ScheduleStore:
-    return open_schedules(db_path)
+def schedules(database: Path | str) -> ScheduleStore:
+    return open_schedules(database)
 
 
 @pytest.fixture

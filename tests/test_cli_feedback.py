@@ -14,16 +14,17 @@ from dialogues.outputs import Tally
 
 
 def test_feedback_lists_votes_per_card_least_helpful_first(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        database: Path | str, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    database = tmp_path / "coachbot.sqlite3"
+    """On either engine (COACHBOT_DB or COACHBOT_DATABASE_URL)."""
     store = SessionStore(database)
     store.migrate(MIGRATIONS)
     record(store, [Tally("sting_invitation", True), Tally("sting_invitation", True),
                    Tally("narcan", False), Tally("narcan", True), Tally("gone_card", False),
                    Tally(), Tally()])
     store.close()
-    monkeypatch.setenv("COACHBOT_DB", str(database))
+    monkeypatch.setenv("COACHBOT_DATABASE_URL" if isinstance(database, str) else "COACHBOT_DB",
+                       str(database))
     assert main(["feedback"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[1:] == [

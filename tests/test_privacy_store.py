@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 from pathlib import Path
 
@@ -37,17 +36,19 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> SessionStore:
-    store = SessionStore(tmp_path / "db.sqlite3", grace_seconds=3600, retention_days=30,
-                         clock=clock)
+def store(database: Path | str, clock: Clock) -> SessionStore:
+    store = SessionStore(database, grace_seconds=3600, retention_days=30, clock=clock)
     yield store
     store.close()
 
 
-def raw_rows(path: Path) -> str:
-    with sqlite3.connect(path) as db:
-        rows = db.execute("SELECT data FROM sessions UNION ALL SELECT data FROM kept_answers")
-        return " ".join(str(r[0]) for r in rows)
+def raw_rows(database: Path | str) -> str:
+    """Every stored answer as the database holds it, read on a connection of its own."""
+    reader = SessionStore(database)
+    rows = reader.db.execute("SELECT data FROM sessions UNION ALL SELECT data FROM kept_answers")
+    text = " ".join(str(r[0]) for r in rows)
+    reader.close()
+    return text
 
 
 def test_the_database_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
@@ -67,7 +68,7 @@ def test_a_finished_dialogue_is_unreadable_after_the_grace_window(store, clock) 
 
 
 def test_the_purge_deletes_finished_answers_idle_chats_and_expired_kept_answers(store, clock,
-                                                                                tmp_path) -> None:
+                                                                                database) -> None:
     """One purge applies all three rules, and the answers leave the file."""
     store.save(1, 1, session(finished=True), 1)                      # finished, grace passes
     store.save(2, 2, session(), 1)                                   # idle for 31 days
@@ -76,7 +77,7 @@ def test_the_purge_deletes_finished_answers_idle_chats_and_expired_kept_answers(
     assert store.purge() == {"idle_chats": 0, "finished_answers": 1, "kept_answers": 0}
     clock.now += 31 * DAY
     assert store.purge() == {"idle_chats": 3, "finished_answers": 0, "kept_answers": 1}
-    assert SECRET not in raw_rows(tmp_path / "db.sqlite3")
+    assert SECRET not in raw_rows(database)
 
 
 def test_kept_answers_last_thirty_days(store, clock) -> None:
@@ -88,37 +89,39 @@ def test_kept_answers_last_thirty_days(store, clock) -> None:
     assert store.kept(7) == []
 
 
-def test_answers_are_sealed_at_rest_when_a_key_is_set(tmp_path: Path) -> None:
-    """With a key, neither sessions nor kept answers show their text in the file."""
-    store = SessionStore(tmp_path / "db.sqlite3", Sealer(Fernet.generate_key().decode()))
+def test_answers_are_sealed_at_rest_when_a_key_is_set(database: Path | str) -> None:
+    """With a key, neither sessions nor kept answers show their text in the database (nor, for
+    SQLite, anywhere in the file)."""
+    store = SessionStore(database, Sealer(Fernet.generate_key().decode()))
     store.save(1, 1, session(), 1, kept=session(finished=True))
     assert store.load(1).session.answers["why"] == SECRET
-    assert SECRET not in raw_rows(tmp_path / "db.sqlite3")
-    assert SECRET.encode() not in (tmp_path / "db.sqlite3").read_bytes()
+    assert SECRET not in raw_rows(database)
+    if isinstance(database, Path):
+        assert SECRET.encode() not in database.read_bytes()
     store.close()
 
 
-def test_rotating_keys_keeps_old_data_readable_and_reseals_it(tmp_path: Path) -> None:
+def test_rotating_keys_keeps_old_data_readable_and_reseals_it(database: Path | str) -> None:
     """Data sealed with an old key opens with OLD_KEYS, and the next save uses the new key."""
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
-    first = SessionStore(tmp_path / "db.sqlite3", Sealer(old))
+    first = SessionStore(database, Sealer(old))
     first.save(1, 1, session(), 1)
     first.close()
-    rotated = SessionStore(tmp_path / "db.sqlite3", Sealer(new, (old,)))
+    rotated = SessionStore(database, Sealer(new, (old,)))
     assert rotated.load(1).session.answers["why"] == SECRET
     rotated.save(1, 1, rotated.load(1).session, 2)
     rotated.close()
-    only_new = SessionStore(tmp_path / "db.sqlite3", Sealer(new))
+    only_new = SessionStore(database, Sealer(new))
     assert only_new.load(1).session.answers["why"] == SECRET
     only_new.close()
 
 
-def test_sealed_data_without_its_key_reads_as_no_session(tmp_path: Path) -> None:
+def test_sealed_data_without_its_key_reads_as_no_session(database: Path | str) -> None:
     """A lost key costs the answers, never a crash: the chat starts afresh."""
-    sealed = SessionStore(tmp_path / "db.sqlite3", Sealer(Fernet.generate_key().decode()))
+    sealed = SessionStore(database, Sealer(Fernet.generate_key().decode()))
     sealed.save(1, 1, session(), 5)
     sealed.close()
-    plain = SessionStore(tmp_path / "db.sqlite3")
+    plain = SessionStore(database)
     assert plain.load(1).session is None
     assert plain.load(1).last_update_id == 5
     plain.close()

@@ -38,8 +38,9 @@ def make_app(engine: Engine, store: SessionStore, api: FakeBotApi, env: dict[str
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SessionStore:
-    store = SessionStore(tmp_path / "coachbot.sqlite3", Sealer(Fernet.generate_key().decode()))
+def store(database: Path | str) -> SessionStore:
+    """A sealed store on each engine (conftest's `database`)."""
+    store = SessionStore(database, Sealer(Fernet.generate_key().decode()))
     yield store
     store.close()
 
@@ -118,7 +119,7 @@ async def test_mydata_shows_a_masked_answer_waiting_for_a_decision(chat, engine)
 def test_the_purge_job_runs_as_often_as_the_grace_window(engine) -> None:
     """With a 15-minute grace window the purge job is scheduled every 15 minutes."""
     application = make_app(engine, SessionStore(":memory:", grace_seconds=900), FakeBotApi())
-    [job] = application.job_queue.jobs()
+    [job] = application.job_queue.get_jobs_by_name("purge")
     assert job.name == "purge"
     assert job.trigger.interval.total_seconds() == 900
 

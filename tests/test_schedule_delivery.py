@@ -66,10 +66,10 @@ async def test_a_chat_sees_every_prompt_once_before_any_repeats(
 
 
 async def test_a_crash_between_send_and_mark_never_sends_twice(
-        db_path, library: Library, clock: FakeClock, bot: Bot, api: FakeBotApi,
+        database, library: Library, clock: FakeClock, bot: Bot, api: FakeBotApi,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The run is claimed before sending: after a crash and a restart it is not sent again."""
-    first_process = open_schedules(db_path)
+    first_process = open_schedules(database)
     schedule = first_process.add(GROUP, "en", "weekly", MONDAY_9_NEW_YORK, clock())
     clock.now = DUE
 
@@ -81,7 +81,7 @@ async def test_a_crash_between_send_and_mark_never_sends_twice(
         await delivery_for(first_process, library, clock).run(bot, schedule.id, DUE)
     assert len(sends(api, GROUP)) == 1
 
-    restarted = open_schedules(db_path)
+    restarted = open_schedules(database)
     assert restarted.run_state(schedule.id, DUE) == CLAIMED
     outcome = await delivery_for(restarted, library, clock).run(bot, schedule.id, DUE)
     assert outcome is RunOutcome.DUPLICATE

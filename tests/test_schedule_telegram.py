@@ -29,12 +29,12 @@ AppFactory = Callable[[], AbstractAsyncContextManager[Application]]
 
 
 @pytest.fixture
-def start_app(api: FakeBotApi, engine: Engine, db_path: Path, clock: FakeClock) -> AppFactory:
+def start_app(api: FakeBotApi, engine: Engine, database: Path, clock: FakeClock) -> AppFactory:
     """Starts the whole bot over the same database each time: a restart is a second start."""
-    settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "COACHBOT_DB": str(db_path)})
+    settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "COACHBOT_DB": str(database)})
 
     async def started() -> AsyncIterator[Application]:
-        application = coach_app(engine, SessionStore(db_path), api, settings)
+        application = coach_app(engine, SessionStore(database), api, settings)
         feature(application).delivery.clock = clock
         async with running_app(application):
             await application.post_init(application)  # what run_polling does at start-up

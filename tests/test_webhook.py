@@ -12,9 +12,17 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import psycopg
 import pytest
+from telegram import Update
 
+from bot.store import SessionStore
+from bot.webhook import Unavailable, handle
+from dialogues.engine import Engine
 from tests.support.botapi import BotApiServer, FakeBotApi
+from tests.support.chat import running_app
+from tests.support.coach import coach_app
+from tests.support.postgres import PostgresServer
 
 TOKEN = "123456:WEBHOOK-TEST"
 SECRET = "s3cret-Token_123"
@@ -101,3 +109,24 @@ def test_a_webhook_without_a_secret_refuses_to_start(tmp_path: Path) -> None:
     assert api.calls_of("setWebhook") == [] and api.calls == []
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+async def test_an_update_that_meets_a_broken_database_connection_is_asked_for_again(
+        postgres: PostgresServer, engine: Engine) -> None:
+    """The server drops the bot's connection: the update that meets the break is answered 503
+    (Telegram sends it again), and its second delivery is applied, once."""
+    store = SessionStore(postgres.new_database())
+    api = FakeBotApi(token=TOKEN)
+    unavailable = Unavailable()
+    async with running_app(coach_app(engine, store, api)) as application:
+        application.add_error_handler(unavailable)
+        (pid,) = store.db.execute("SELECT pg_backend_pid()").fetchone()
+        with psycopg.connect(postgres.url(), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        start = Update.de_json(api.message_update("/start", chat_id=778, user_id=778),
+                               application.bot)
+        assert await handle(application, start, unavailable) == 503
+        assert await handle(application, start, unavailable) == 200
+    assert "Re-Center Coach" in api.sent_messages(778)[-1]["text"]
+    assert store.load(778).last_update_id == start.update_id
+    store.close()

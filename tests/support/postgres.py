@@ -3,7 +3,8 @@
 Never a mock: the store's PostgreSQL side runs against the same server software production
 uses. Debian's `postgresql` package provides `initdb` and `pg_ctl` (`.ci/run` installs it); the
 server listens on 127.0.0.1 only, on a free port, with durability switched off because a test
-database is thrown away. PostgreSQL refuses to run as root, so as root the server runs as the
+database is thrown away; connections over TCP need the password (so a wrong one is refused as
+in production). PostgreSQL refuses to run as root, so as root the server runs as the
 `postgres` account the package creates.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import glob
 import os
 import pwd
+import secrets
 import shutil
 import socket
 import subprocess
@@ -51,6 +53,7 @@ class PostgresServer:
         self.port = _free_port()
         self._names = count(1)
         self._owner = "postgres" if os.geteuid() == 0 else None
+        self.password = secrets.token_hex(12)
 
     def _run(self, program: str, *args: str) -> None:
         command: Sequence[str] = [str(self.programs / program), *args]
@@ -62,8 +65,13 @@ class PostgresServer:
         if self._owner is not None:
             account = pwd.getpwnam(self._owner)
             os.chown(self.folder, account.pw_uid, account.pw_gid)
-        self._run("initdb", "-D", str(self.data), "-U", USER, "-A", "trust", "--no-sync",
+        secret = self.folder / "password"
+        secret.write_text(self.password)
+        secret.chmod(0o644)
+        self._run("initdb", "-D", str(self.data), "-U", USER, "--auth-local=trust",
+                  "--auth-host=scram-sha-256", f"--pwfile={secret}", "--no-sync",
                   "-E", "UTF8", "--locale", "C")
+        secret.unlink()
         options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                    "-c max_connections=200")
@@ -71,8 +79,10 @@ class PostgresServer:
                   "-o", options, "-w", "-t", "60", "start")
         return self
 
-    def url(self, database: str = "postgres") -> str:
-        return f"postgresql://{USER}@127.0.0.1:{self.port}/{database}"
+    def url(self, database: str = "postgres", password: str | None = None) -> str:
+        """A database's URL, with the server's password unless told another."""
+        return (f"postgresql://{USER}:{password or self.password}@127.0.0.1:{self.port}/"
+                f"{database}")
 
     def new_database(self) -> str:
         """A fresh, empty database on this server; its URL."""

@@ -5,12 +5,10 @@ a question the cards cannot answer only adds one to a counter. Nothing names a p
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
-from contextlib import closing
 from dataclasses import dataclass
-from pathlib import Path
 
+from bot.database import Database
 from bot.store import Migration, SessionStore
 from dialogues.outputs import Output, Tally
 
@@ -41,7 +39,7 @@ def record(store: SessionStore, outputs: Iterable[Output]) -> None:
         else:
             store.db.execute(
                 "INSERT INTO guidance_counters (name, count) VALUES (?, 1) "
-                "ON CONFLICT(name) DO UPDATE SET count = count + 1", (UNANSWERED,))
+                "ON CONFLICT(name) DO UPDATE SET count = guidance_counters.count + 1", (UNANSWERED,))
 
 
 @dataclass(frozen=True)
@@ -53,17 +51,13 @@ class Feedback:
     unanswered: int
 
 
-def read_feedback(database: Path) -> Feedback | None:
-    """The feedback kept in `database`, read-only; None when there is no database yet."""
-    if not database.exists():
-        return None
-    with closing(sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)) as db:
-        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
-        if not {"guidance_feedback", "guidance_counters"} <= tables:
-            return Feedback({}, 0)
-        votes = {card_id: (up, down) for card_id, up, down in db.execute(
-            "SELECT card_id, SUM(helpful), SUM(1 - helpful) FROM guidance_feedback "
-            "GROUP BY card_id ORDER BY SUM(1 - helpful) DESC, SUM(helpful) ASC, card_id")}
-        row = db.execute("SELECT count FROM guidance_counters WHERE name = ?",
-                         (UNANSWERED,)).fetchone()
+def read_feedback(db: Database) -> Feedback:
+    """The feedback kept in the database (only read)."""
+    if not {"guidance_feedback", "guidance_counters"} <= db.tables():
+        return Feedback({}, 0)
+    votes = {card_id: (int(up), int(down)) for card_id, up, down in db.execute(
+        "SELECT card_id, SUM(helpful), SUM(1 - helpful) FROM guidance_feedback "
+        "GROUP BY card_id ORDER BY SUM(1 - helpful) DESC, SUM(helpful) ASC, card_id")}
+    row = db.execute("SELECT count FROM guidance_counters WHERE name = ?",
+                     (UNANSWERED,)).fetchone()
     return Feedback(votes, row[0] if row else 0)

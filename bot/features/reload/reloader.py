@@ -3,6 +3,10 @@
 On success the new `Engine` replaces the old one in a single assignment, so every update sees
 either the old content or the new, never a mix; sessions in progress carry on (the engine moves
 a session whose step vanished). On failure the old content stays live and the errors are shown.
+
+Several processes: a successful reload advances the content generation in the database, and
+every other process, checking it every `FOLLOW_SECONDS`, loads the content from its own disk
+when it grew, so all of them serve the same content within seconds.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from telegram.ext import ContextTypes
 
 from bot import render
 from bot.content import load_content
+from bot.features.reload.store import advance, generation
 from bot.logsafe import who
 from bot.ports import Coach
 from dialogues.content.problems import Problems
@@ -25,6 +30,7 @@ from dialogues.outputs import Message
 
 log = logging.getLogger(__name__)
 SHOWN_PROBLEMS = 30  # enough to start fixing; the full list is one `coachbot check` away
+FOLLOW_SECONDS = 2  # how often each process checks whether another one reloaded
 
 
 class Reloader:
@@ -33,11 +39,30 @@ class Reloader:
     def __init__(self, coach: Coach) -> None:
         self.coach = coach
         self.settings = coach.settings
-        self._one_at_a_time = threading.Lock()  # /reload and SIGHUP may overlap
+        self._one_at_a_time = threading.Lock()  # /reload, SIGHUP and following may overlap
+        self.seen = generation(coach.store)  # the content generation this process serves
 
     def reload(self) -> tuple[bool, Problems]:
+        """Load the content again here, and on success have every other process follow."""
         with self._one_at_a_time:
-            return self._reload()
+            done, problems = self._reload()
+            if done:
+                self.seen = advance(self.coach.store)
+            return done, problems
+
+    def follow(self) -> bool:
+        """Load the content again if another process reloaded since; whether it did."""
+        with self._one_at_a_time:
+            latest = generation(self.coach.store)
+            if latest <= self.seen:
+                return False
+            self.seen = latest
+            log.info("content generation %d: another process reloaded, loading here too", latest)
+            return self._reload()[0]
+
+    async def follow_job(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The repeating job behind `follow`, off the event loop like every reload."""
+        await asyncio.to_thread(self.follow)
 
     def _reload(self) -> tuple[bool, Problems]:
         library, problems = load_content(self.settings.content, self.settings.require_approved)

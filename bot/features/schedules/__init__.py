@@ -19,6 +19,8 @@ from bot.store import DataKind
 from dialogues.schedules.setup import PATTERN
 
 GROUP = -1  # after the rate limit (-2), before everything else (0)
+SYNC_SECONDS = 10  # how soon a schedule changed through another process is planned here
+TAKE_OVER_SECONDS = 2  # how soon runs claimed by a process that died are sent by another
 
 
 def data_kinds(coach: Coach) -> tuple[DataKind, ...]:
@@ -31,13 +33,18 @@ def data_kinds(coach: Coach) -> tuple[DataKind, ...]:
 def install(application: Application, coach: Coach) -> None:  # type: ignore[type-arg]
     """Register the /schedule handlers; rebuild the jobs at start; follow reloaded content."""
     feature = ScheduleFeature(coach.engine.library, coach.store, coach.settings.schedule_grace,
-                              coach.settings.locale)
+                              coach.settings.locale, broadcast_rate=coach.settings.broadcast_rate)
 
     async def rebuild(app: Application) -> None:  # type: ignore[type-arg]
         if app.job_queue is not None:
             feature.jobs.rebuild(app.job_queue)
 
     coach.on_start.append(rebuild)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(feature.jobs.sync_job, interval=SYNC_SECONDS,
+                                            first=SYNC_SECONDS, name="schedules-sync")
+        application.job_queue.run_repeating(feature.jobs.take_over, interval=TAKE_OVER_SECONDS,
+                                            first=TAKE_OVER_SECONDS, name="schedules-take-over")
     coach.on_new_content.append(feature.use_library)
     add = application.add_handler
     add(CommandHandler("schedule", feature.show), GROUP)

@@ -1,6 +1,9 @@
 """Delivering one scheduled run: claim it in the database, send the prompt, mark it sent.
 
-The claim comes first, so a run is sent at most once even if the process dies mid-way. What
+The claim comes first, so a run is sent at most once even if the process dies mid-way; with
+several processes on PostgreSQL, a run claimed by one that died before sending is taken over
+by a live one (`rescue`). Every send waits for its moment in the broadcast budget the
+processes share (`BroadcastBudget`), so together they stay within Telegram's rate. What
 Telegram answers decides what happens next: `RetryAfter` is waited out and retried (beyond the
 rate limiter's own retries), `ChatMigrated` moves the chat's schedules to the supergroup and
 sends there, and `Forbidden` (removed from the group, or blocked by the person) pauses the
@@ -12,8 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 
@@ -33,6 +38,37 @@ log = logging.getLogger(__name__)
 MAX_RETRY_AFTER = 5  # RetryAfter answers we wait out for one run, after the limiter's own
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
+Pace = Callable[[], AbstractAsyncContextManager[None]]
+
+
+@asynccontextmanager
+async def unpaced() -> AsyncIterator[None]:
+    """No budget: send at once (tests, and tools that send one message)."""
+    yield
+
+
+class BroadcastBudget:
+    """Telegram's limit (about 30 messages/s) is per bot, not per process. Each broadcast
+    message reserves the next free moment in the database, `1/rate` seconds after the one
+    before, whichever process reserved it, and is sent at that moment. A process reserves one
+    moment at a time (the next only once the message is sent), so one that was held up sends
+    one message late, never a burst of them."""
+
+    def __init__(self, schedules: ScheduleStore, rate: float,
+                 sleep: Sleep = asyncio.sleep) -> None:
+        self.schedules = schedules
+        self.interval_ms = max(1, round(1000 / rate))  # whole milliseconds
+        self.sleep = sleep
+        self._one_at_a_time = asyncio.Lock()
+
+    @asynccontextmanager
+    async def __call__(self) -> AsyncIterator[None]:
+        async with self._one_at_a_time:
+            now_ms = int(time.time() * 1000)
+            slot = self.schedules.reserve_send(now_ms, self.interval_ms)
+            if slot > now_ms:
+                await self.sleep((slot - now_ms) / 1000)
+            yield
 
 
 def utc_now() -> datetime:
@@ -51,12 +87,14 @@ class Delivery:
     """Sends due runs; `clock` and `sleep` are injectable so tests never wait."""
 
     def __init__(self, schedules: ScheduleStore, library: Library, grace: timedelta,
-                 clock: Clock = utc_now, sleep: Sleep = asyncio.sleep) -> None:
+                 clock: Clock = utc_now, sleep: Sleep = asyncio.sleep,
+                 pace: Pace = unpaced) -> None:
         self.schedules = schedules
         self.library = library
         self.grace = grace
         self.clock = clock
         self.sleep = sleep
+        self.pace = pace
 
     async def run(self, bot: Bot, schedule_id: int, due: datetime) -> RunOutcome:
         """Deliver the run of `schedule_id` due at `due`, at most once."""
@@ -83,10 +121,28 @@ class Delivery:
             log.info("schedule=%s run due %s was already claimed: not sent again",
                      schedule_id, due.isoformat())
             return RunOutcome.DUPLICATE
+        return await self._deliver(bot, schedule, due, prompt_id)
+
+    async def rescue(self, bot: Bot, schedule_id: int, due: datetime,
+                     prompt_id: str) -> RunOutcome:
+        """Send a run this process took over from one that died after claiming it (its prompt
+        was chosen then); too late, or no longer wanted, it is marked skipped."""
+        schedule = self.schedules.get(schedule_id)
+        lang = self.library.locale(schedule.locale) if schedule else None
+        prompts = lang.prompt_sets.get(schedule.prompt_set) if lang and schedule else None
+        if schedule is None or not schedule.active or self.clock() - due > self.grace \
+                or prompts is None or prompts.prompt(prompt_id) is None:
+            self.schedules.finish(schedule_id, due, SKIPPED, self.clock())
+            log.info("schedule=%s run taken over from a stopped process: skipped", schedule_id)
+            return RunOutcome.SKIPPED
+        return await self._deliver(bot, schedule, due, prompt_id)
+
+    async def _deliver(self, bot: Bot, schedule: Schedule, due: datetime,
+                       prompt_id: str) -> RunOutcome:
         outcome = await self._send(bot, schedule, self.message(bot, schedule, prompt_id))
         state = SENT if outcome is RunOutcome.SENT else FAILED
-        self.schedules.finish(schedule_id, due, state, self.clock())
-        log.info("schedule=%s chat=%s prompt=%s outcome=%s", schedule_id, who(schedule.chat_id),
+        self.schedules.finish(schedule.id, due, state, self.clock())
+        log.info("schedule=%s chat=%s prompt=%s outcome=%s", schedule.id, who(schedule.chat_id),
                  prompt_id, outcome.value)
         return outcome
 
@@ -108,7 +164,8 @@ class Delivery:
         retries = 0
         while True:
             try:
-                await render.send_message(bot, chat_id, message)
+                async with self.pace():
+                    await render.send_message(bot, chat_id, message)
                 return RunOutcome.SENT
             except RetryAfter as error:
                 retries += 1

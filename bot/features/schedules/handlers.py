@@ -18,7 +18,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
 from bot import render
-from bot.features.schedules.delivery import Clock, Delivery, utc_now
+from bot.features.schedules.delivery import BroadcastBudget, Clock, Delivery, unpaced, utc_now
 from bot.features.schedules.jobs import Jobs
 from bot.features.schedules.store import ScheduleStore
 from bot.logsafe import who
@@ -85,11 +85,13 @@ class ScheduleFeature:
     """Holds the schedule store, the setup flow and the delivery; one per application."""
 
     def __init__(self, library: Library, store: SessionStore, grace: timedelta,
-                 locale: str = "en", clock: Clock = utc_now) -> None:
+                 locale: str = "en", clock: Clock = utc_now,
+                 broadcast_rate: float | None = None) -> None:
         self.library = library
         self.locale = locale
         self.schedules = ScheduleStore(store)
-        self.delivery = Delivery(self.schedules, library, grace, clock)
+        pace = BroadcastBudget(self.schedules, broadcast_rate) if broadcast_rate else unpaced
+        self.delivery = Delivery(self.schedules, library, grace, clock, pace=pace)
         self.jobs = Jobs(self.schedules, self.delivery)
 
     def use_library(self, library: Library) -> None:

@@ -1,6 +1,10 @@
 """The jobs that deliver scheduled prompts. They live in PTB's JobQueue, but the database is
 the source of truth: each active schedule has one `run_once` job for its next due time,
 re-armed after every run and every change, and all jobs are rebuilt from the rows at start-up.
+
+With several processes, every process arms every schedule (the claim in the database lets one
+send each run): `sync` plans what another process added, changed, paused or deleted, and
+`take_over` sends the runs a process claimed and could not send before it died.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ class Jobs:
     def __init__(self, schedules: ScheduleStore, delivery: Delivery) -> None:
         self.schedules = schedules
         self.delivery = delivery
+        self._firing: set[int] = set()  # schedules whose run is being delivered now
 
     def now(self) -> datetime:
         return self.delivery.clock()
@@ -63,10 +68,48 @@ class Jobs:
         """Deliver one due run, then plan the next from the database."""
         assert context.job is not None
         schedule_id, due = context.job.data  # type: ignore[misc]
-        await self.delivery.run(context.bot, schedule_id, due)
-        schedule = self.schedules.get(schedule_id)
-        if schedule is not None and context.job_queue is not None:
-            self.arm(context.job_queue, schedule, after=due)
+        self._firing.add(schedule_id)
+        try:
+            await self.delivery.run(context.bot, schedule_id, due)
+            schedule = self.schedules.get(schedule_id)
+            if schedule is not None and context.job_queue is not None:
+                self.arm(context.job_queue, schedule, after=due)
+        finally:
+            self._firing.discard(schedule_id)
+
+    def sync(self, job_queue: JobQueue) -> int:
+        """Plan what the rows say that this process has not planned (a schedule added, changed,
+        paused or deleted through another process); returns how many jobs changed."""
+        now = self.now()
+        planned = {job.data[0]: job.data[1] for job in job_queue.jobs()  # type: ignore[index]
+                   if job.name and job.name.startswith("schedule:")}
+        active = {schedule.id: schedule for schedule in self.schedules.active()}
+        changed = 0
+        for schedule_id in planned.keys() - active.keys() - self._firing:
+            self.unarm(job_queue, schedule_id)
+            changed += 1
+        for schedule_id, schedule in active.items():
+            if schedule_id in self._firing:
+                continue
+            due = planned.get(schedule_id)
+            if due is None or (due > now and due != schedule.timing.next_due(now)):
+                self.unarm(job_queue, schedule_id)
+                self.arm(job_queue, schedule)
+                changed += 1
+        return changed
+
+    async def sync_job(self, context: CallbackContext) -> None:  # type: ignore[type-arg]
+        if context.job_queue is not None and (changed := self.sync(context.job_queue)):
+            log.info("schedules: %d job(s) planned anew from the database", changed)
+
+    async def take_over(self, context: CallbackContext) -> None:  # type: ignore[type-arg]
+        """Send the runs that processes which died had claimed but not sent."""
+        taken = self.schedules.take_over(self.now())
+        if taken:
+            log.warning("schedules: took over %d run(s) claimed by a stopped process", len(taken))
+        for schedule_id, due, prompt_id in taken:  # sent as the budget allows, while we go on
+            context.application.create_task(
+                self.delivery.rescue(context.bot, schedule_id, due, prompt_id))
 
     def rebuild(self, job_queue: JobQueue) -> list[tuple[int, datetime, bool]]:
         """Plan every active schedule from the database (at start-up): a run missed while the

@@ -1,4 +1,4 @@
-"""The schedules, their claimed runs and setup drafts, in the bot's SQLite database.
+"""The schedules, their claimed runs and setup drafts, in the bot's database (either engine).
 
 The database is the source of truth: jobs are rebuilt from these rows at start-up. A run
 (schedule id + due time) is claimed in one transaction together with the prompt it will show
@@ -9,9 +9,9 @@ before marking the run sent therefore never sends it again (at most once, by des
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime, time
 
+from bot.database import Database
 from bot.store import Migration, SessionStore
 from dialogues.schedules.model import ACTIVE, AWAY, Schedule, Timing, rotate
 
@@ -46,6 +46,15 @@ MIGRATIONS = (
             updated_at INTEGER NOT NULL
         )
     """),
+    # Several processes: who claimed each run (a process's presence mark, so the others can
+    # take over the claims of one that died), and the broadcast budget all of them share.
+    Migration("schedule_claims", """
+        ALTER TABLE schedule_runs ADD COLUMN owner INTEGER;
+        CREATE TABLE send_budget (
+            name TEXT PRIMARY KEY,
+            next_at INTEGER NOT NULL
+        )
+    """),
 )
 
 CLAIMED, SENT, FAILED, SKIPPED = "claimed", "sent", "failed", "skipped"
@@ -70,21 +79,22 @@ class ScheduleStore:
 
     def __init__(self, store: SessionStore) -> None:
         self.store = store
+        self.owner = store.db.presence()  # marks this process's claims
 
     @property
-    def db(self) -> sqlite3.Connection:
+    def db(self) -> Database:
         return self.store.db
 
     # --- schedules --------------------------------------------------------------------------
 
     def add(self, chat_id: int, locale: str, prompt_set: str, timing: Timing,
             now: datetime) -> Schedule:
-        cursor = self.db.execute(
+        (schedule_id,) = self.db.execute(
             "INSERT INTO schedules (chat_id, locale, prompt_set, weekdays, monthly, at_time, zone,"
-            " since) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " since) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (chat_id, locale, prompt_set, *_timing_columns(timing), _stamp(now)),
-        )
-        return self.get(cursor.lastrowid)  # type: ignore[arg-type, return-value]
+        ).fetchone()
+        return self.get(schedule_id)  # type: ignore[return-value]
 
     def change(self, schedule_id: int, prompt_set: str, timing: Timing, now: datetime) -> None:
         """New timing or prompts; the rotation restarts when the prompt set changes."""
@@ -137,8 +147,11 @@ class ScheduleStore:
         with self.store.transaction() as db:
             moved = db.execute("UPDATE schedules SET chat_id = ? WHERE chat_id = ?",
                                (new_chat_id, old_chat_id)).rowcount
-            db.execute("UPDATE OR REPLACE schedule_drafts SET chat_id = ? WHERE chat_id = ?",
-                       (new_chat_id, old_chat_id))
+            if db.execute("SELECT 1 FROM schedule_drafts WHERE chat_id = ?",
+                          (old_chat_id,)).fetchone():
+                db.execute("DELETE FROM schedule_drafts WHERE chat_id = ?", (new_chat_id,))
+                db.execute("UPDATE schedule_drafts SET chat_id = ? WHERE chat_id = ?",
+                           (new_chat_id, old_chat_id))
         return moved
 
     def forget_private(self, user_id: int) -> int:
@@ -167,11 +180,11 @@ class ScheduleStore:
             if row is None:
                 return None
             prompt_id, seen = rotate(order, tuple(json.loads(row[0])))
-            try:
-                db.execute("INSERT INTO schedule_runs (schedule_id, due_at, prompt_id, state,"
-                           " updated_at) VALUES (?, ?, ?, ?, ?)",
-                           (schedule_id, _stamp(due), prompt_id, CLAIMED, _stamp(now)))
-            except sqlite3.IntegrityError:
+            claimed = db.execute(
+                "INSERT INTO schedule_runs (schedule_id, due_at, prompt_id, state, updated_at,"
+                " owner) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (schedule_id, due_at) DO NOTHING",
+                (schedule_id, _stamp(due), prompt_id, CLAIMED, _stamp(now), self.owner)).rowcount
+            if not claimed:
                 return None
             db.execute("UPDATE schedules SET seen = ? WHERE id = ?", (json.dumps(seen), schedule_id))
         return prompt_id
@@ -184,6 +197,35 @@ class ScheduleStore:
             " updated_at = excluded.updated_at",
             (schedule_id, _stamp(due), state, _stamp(now)),
         )
+
+    def take_over(self, now: datetime) -> list[tuple[int, datetime, str]]:
+        """The claimed, unsent runs of processes that died, now claimed by this one: (schedule
+        id, due, prompt id) each. Two processes taking over together split them."""
+        owners = [owner for (owner,) in self.db.execute(
+            "SELECT DISTINCT owner FROM schedule_runs WHERE state = ? AND owner IS NOT NULL"
+            " AND owner <> ? AND owner <> 0", (CLAIMED, self.owner))]
+        taken: list[tuple[int, datetime, str]] = []
+        for owner in owners:
+            if self.store.db.alive(owner):
+                continue
+            rows = self.db.execute(
+                "UPDATE schedule_runs SET owner = ?, updated_at = ? WHERE state = ? AND owner = ?"
+                " RETURNING schedule_id, due_at, prompt_id",
+                (self.owner, _stamp(now), CLAIMED, owner)).fetchall()
+            taken += [(schedule_id, datetime.fromtimestamp(due_at, UTC), prompt_id)
+                      for schedule_id, due_at, prompt_id in rows]
+        return taken
+
+    def reserve_send(self, now_ms: int, interval_ms: int) -> int:
+        """Reserve the next free moment to send a broadcast message, shared by every process:
+        the moments are `interval_ms` apart, so all processes together stay within the rate.
+        Returns the reserved moment (milliseconds since the epoch)."""
+        (next_at,) = self.db.execute(
+            "INSERT INTO send_budget (name, next_at) VALUES ('broadcast', ?)"
+            " ON CONFLICT (name) DO UPDATE SET next_at = CASE WHEN send_budget.next_at > ?"
+            " THEN send_budget.next_at ELSE ? END + ? RETURNING next_at",
+            (now_ms + interval_ms, now_ms, now_ms, interval_ms)).fetchone()
+        return int(next_at) - interval_ms
 
     def run_state(self, schedule_id: int, due: datetime) -> str | None:
         row = self.db.execute("SELECT state FROM schedule_runs WHERE schedule_id = ? AND due_at = ?",
