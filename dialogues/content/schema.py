@@ -44,7 +44,7 @@ class Reader:
                 if " " in key.strip() and not hint:
                     hint = (" — it looks like the end of the wording before it: put that whole "
                             "wording in double quotes (a ', ' inside {…} or a ': ' ends a value)")
-                self.error(
+                self.problems.cause(
                     key_mark,
                     f"unknown key '{key}' in {what}{hint} (allowed here: {', '.join(allowed)})",
                 )
