@@ -31,7 +31,8 @@ from dialogues.content.problems import ContentError, Problems, Severity
 from dialogues.engine import Engine
 
 log = logging.getLogger("coachbot")
-CONTENT_HELP = "content folder to read, e.g. a copy you are editing (default: COACHBOT_CONTENT, else content/)"
+CONTENT_HELP = ("content folder to read, e.g. a copy you are editing "
+                "(default: COACHBOT_CONTENT, else content/)")
 RUN_ENVIRONMENT = """environment (all optional; README.md explains each):
   TELEGRAM_BOT_TOKEN     the bot's token from @BotFather; without it the terminal coach runs
   TELEGRAM_API_BASE_URL  another Bot API server (default https://api.telegram.org/bot)
@@ -67,7 +68,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     library, problems = check_library(content)
     if problems:
         print(problems.report(here))
-    errors, warnings = len(problems.errors), len(problems.warnings)
+    warnings = len(problems.warnings)
     if library is None:
         shown = [p.severity for p in problems.shown()]
         held = problems.held_back()
@@ -313,16 +314,19 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--limit", type=int, default=3, help="how many cards to list (default 3)")
     ask.set_defaults(handler=cmd_ask)
     feedback = sub.add_parser("feedback", parents=[reads], epilog=FEEDBACK_ENVIRONMENT,
-                              formatter_class=argparse.RawDescriptionHelpFormatter, help="show the 👍/👎 votes per guidance card and how "
-                                               "many questions went unanswered")
+                              formatter_class=argparse.RawDescriptionHelpFormatter,
+                              help="show the 👍/👎 votes per guidance card and how many "
+                                   "questions went unanswered")
     feedback.set_defaults(handler=cmd_feedback)
-    drawing = sub.add_parser("graph", parents=[reads], help="draw a dialogue's flow as a Mermaid diagram")
+    drawing = sub.add_parser("graph", parents=[reads],
+                             help="draw a dialogue's flow as a Mermaid diagram")
     drawing.add_argument("dialogue", nargs="?", help="a dialogue id, e.g. self_reflection")
     drawing.add_argument("--all", action="store_true", help="every dialogue")
     drawing.add_argument("--locale", help="language of the titles (default: en)")
     drawing.add_argument("--out", default=str(GRAPH_FOLDER), help=f"folder (default: {GRAPH_FOLDER})")
     drawing.set_defaults(handler=cmd_graph)
-    studio = sub.add_parser("studio", parents=[reads], help="read, play, check and edit the content in a browser")
+    studio = sub.add_parser("studio", parents=[reads],
+                            help="read, play, check and edit the content in a browser")
     studio.add_argument("--port", type=int, default=0,
                         help="port on 127.0.0.1 (default: any free port)")
     studio.add_argument("--no-browser", action="store_true", help="only print the address")

@@ -41,6 +41,8 @@ class Reader:
         for key, (key_mark, _value) in node.entries.items():
             if allowed and key not in allowed:
                 hint = did_you_mean(key, allowed)
+                if not hint and what.endswith(" step"):
+                    hint = " — is this step's 'kind:' the one you meant?"
                 if " " in key.strip() and not hint:
                     hint = (" — it looks like the end of the wording before it: put that whole "
                             "wording in double quotes (a ', ' inside {…} or a ': ' ends a value)")
