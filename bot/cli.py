@@ -198,9 +198,23 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import SUMMARIES, ConsoleCoach
 
     summaries = Path(args.summaries) if getattr(args, "summaries", None) else SUMMARIES
-    ConsoleCoach(_engine(_content(args, settings)), summaries=summaries, locale=args.locale,
+    engine = _engine(_content(args, settings))
+    if not _known_locale(engine, args.locale):
+        return 2
+    ConsoleCoach(engine, summaries=summaries, locale=args.locale,
                  show_ids=args.show_ids).run(args.dialogue)
     return 0
+
+
+def _known_locale(engine: Engine, locale: str | None) -> bool:
+    """Whether `locale` has content; if not, say which languages do (no silent English)."""
+    if locale is None or locale in engine.library.locales:
+        return True
+    codes = [code for code in engine.library.locales]
+    example = next((c for c in codes if c != "en"), codes[0])
+    print(f"There is no '{locale}' content. Available languages: {', '.join(codes)} "
+          f"(for example --locale {example}).", file=sys.stderr)
+    return False
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -240,6 +254,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Show which cards each question reaches, so reviewers can check the search."""
     engine = _engine(_content(args, settings))
+    if not _known_locale(engine, args.locale):
+        return 2
     questions = args.question
     if questions == ["-"]:
         questions = [line.strip() for line in sys.stdin if line.strip()]
@@ -349,6 +365,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return handler(args, settings)
+    except BrokenPipeError:  # `coachbot chat … | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
+        return 0
     except ContentError as error:
         print(error.problems.report(from_here(_content(args, settings))), file=sys.stderr)
         print("\nThe content has problems (listed above), so the bot did not start. "

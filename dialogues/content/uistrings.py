@@ -181,5 +181,8 @@ UI_FIELDS: dict[str, frozenset[str]] = {
         "guidance_not_covered": (),
         "guidance_none_fit": (),
         "guidance_unknown_card": (),
+        # issue 16 (the first hour)
+        "console_one_button": ("number",),
+        "console_vote_not_stored": (),
     }.items()
 }
