@@ -29,6 +29,7 @@ from dialogues.content.files import from_here
 from dialogues.content.loader import check_library
 from dialogues.content.problems import ContentError, Problems, Severity
 from dialogues.engine import Engine
+from dialogues.guidance.index import Hit
 
 log = logging.getLogger("coachbot")
 CONTENT_HELP = ("content folder to read, e.g. a copy you are editing "
@@ -272,10 +273,22 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
                    else f"no guidance (outside the guidelines: {ranking.outside})"
                    if ranking.outside else "no guidance (below the threshold)")
         print(f"{question}\n  {verdict}")
-        for rank, hit in enumerate(ranking.hits, start=1):
-            print(f"  {rank}. {hit.card.id}  {hit.score:.3f}  {hit.card.title}  "
-                  f"[{', '.join(hit.card.source)}]")
+        if ranking.answered:  # an unanswered question shows no card: the bot shows none
+            _print_hits(ranking.hits)
     return 0
+
+
+def _print_hits(hits: tuple[Hit, ...]) -> None:
+    """The cards in the order the bot offers them; cards with the same score are marked '='
+    and the line below says how the tie was settled, so no one reads rank 1 as clearly best."""
+    scores = [f"{hit.score:.3f}" for hit in hits]
+    for rank, (hit, score) in enumerate(zip(hits, scores, strict=True), start=1):
+        tied = "=" if scores.count(score) > 1 else "."
+        print(f"  {rank}{tied} {hit.card.id}  {score}  {hit.card.title}  "
+              f"[{', '.join(hit.card.source)}]")
+    if len(scores) > 1 and scores[0] == scores[1]:
+        print(f"  (cards marked = tie at {scores[0]}: the bot shows the first, the one whose "
+              "words match the question best (bm25), and offers the others as \"Or:\" buttons)")
 
 
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
