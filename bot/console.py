@@ -6,6 +6,8 @@ users will see; buttons become numbers, commands stay the same.
 
 from __future__ import annotations
 
+import os
+import re
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -73,10 +75,13 @@ class ConsoleCoach:
     def parse(self, line: str) -> Event | None:
         """A typed line as an event: a button number, a command, or a free-text answer."""
         stripped = line.strip()
-        if stripped.isdigit() and self.buttons:
-            index = int(stripped) - 1
+        labelled = self._labelled(stripped)
+        if (stripped.isdigit() or labelled is not None) and self.buttons:
+            index = int(stripped) - 1 if labelled is None else labelled
             if not 0 <= index < len(self.buttons):
-                self.write(self._ui("console_no_button", number=stripped, count=len(self.buttons)))
+                self.write(self._ui("console_one_button", number=stripped)
+                           if len(self.buttons) == 1 else
+                           self._ui("console_no_button", number=stripped, count=len(self.buttons)))
                 return None
             event = callbacks.decode(self.buttons[index].data)
             if event is None:
@@ -93,6 +98,14 @@ class ConsoleCoach:
         if command == "/ask":
             return Ask(argument)
         return TextInput(line)
+
+    def _labelled(self, typed: str) -> int | None:
+        """The button whose words were typed ("continue" for "Continue ▸"), ignoring case
+        and the arrows and marks around them."""
+        wanted = _words(typed)
+        if not wanted:
+            return None
+        return next((i for i, b in enumerate(self.buttons) if _words(b.label) == wanted), None)
 
     def apply(self, event: Event) -> None:
         result = self.engine.handle(self.session, event, self.locale)
@@ -113,21 +126,26 @@ class ConsoleCoach:
             self.write(f"\n[step '{step.id}' ({step.kind.value}) at {step.mark} · source: {sources}]")
 
     def show(self, outputs: list[Output]) -> None:
+        voted = any(isinstance(o, Tally) and o.card_id for o in outputs)
         for output in outputs:
-            if isinstance(output, Notice):
+            if isinstance(output, Notice) and voted:
+                self.write(f"  ({self._ui('console_vote_not_stored')})")  # no database here
+            elif isinstance(output, Notice):
                 self.write(f"  ({output.text})")
             elif isinstance(output, EditMessage):
                 self._message(output.message)
             elif isinstance(output, Document):
                 path = self.save(output)
                 self.write(self._ui("document_saved", path=path))
+                self._list_buttons()  # the step is still there: its buttons still work
             elif isinstance(output, Tally):
                 continue  # the terminal coach keeps no counts
             else:
                 self._message(output)
 
     def save(self, document: Document) -> Path:
-        """Write the document under `summaries`, never over an earlier one of the same name."""
+        """Write the document under `summaries`, never over an earlier one of the same name,
+        readable by its owner only (0600, like the database): it holds their answers."""
         self.summaries.mkdir(parents=True, exist_ok=True)
         path = self.summaries / document.filename
         stem, suffix = path.stem, path.suffix
@@ -135,7 +153,9 @@ class ConsoleCoach:
         while path.exists():
             number += 1
             path = self.summaries / f"{stem}-{number}{suffix}"
-        path.write_bytes(document.data)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(document.data)
         return path
 
     def _message(self, message: Message) -> None:
@@ -147,5 +167,13 @@ class ConsoleCoach:
             wrapped = textwrap.wrap(paragraph, self.width) or [""]
             self.write("\n".join(wrapped))
         self.buttons = [b for row in message.buttons for b in row if b.data]
+        self._list_buttons()
+
+    def _list_buttons(self) -> None:
         for number, button in enumerate(self.buttons, start=1):
             self.write(f"  {number}. {button.label}")
+
+
+def _words(text: str) -> str:
+    """A label or a typed line reduced to its letters, digits and emoji, lower case."""
+    return " ".join(re.sub(r"[▸◂←→\u203a\u2039✓✔•·.,!?:;()\[\]\"']", " ", text).casefold().split())

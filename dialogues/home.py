@@ -8,7 +8,9 @@ from dialogues.outputs import Button, Message
 
 
 def menu(lang: Locale, current: Dialogue | None) -> Message:
-    """Every dialogue with its duration and description; `current` (in progress) can resume."""
+    """One button per dialogue, grouped by audience (a line says which buttons are whose), so
+    the list fits a phone's screen once; `current` (in progress) can resume. Each dialogue's
+    first step says what it is and how long it takes."""
     lines = [lang.ui["menu_prompt"]]
     buttons: list[tuple[Button, ...]] = []
     if current is not None:
@@ -18,14 +20,20 @@ def menu(lang: Locale, current: Dialogue | None) -> Message:
         group = [d for d in lang.dialogues.values() if d.audience == audience]
         if not group:
             continue
-        lines.append("")
-        lines.append(lang.ui[f"menu_group_{audience}"])
-        for dialogue in group:
-            lines.append(lang.ui["menu_entry"].format(
-                title=dialogue.title, duration=dialogue.duration,
-                description=dialogue.description))
-            buttons.append((Button(dialogue.title, callbacks.start_button(dialogue.id)),))
+        span = "menu_group_next" if len(buttons) > (current is not None) else "menu_group_first"
+        lines.append(lang.ui[span].format(group=lang.ui[f"menu_group_{audience}"],
+                                          count=len(group)))
+        buttons += [(Button(d.title, callbacks.start_button(d.id)),) for d in group]
     return Message("\n".join(lines), tuple(buttons))
+
+
+def menu_button(lang: Locale, current: Dialogue | None) -> tuple[tuple[Button, ...], ...]:
+    """The menu behind one button (with "resume" above it when a dialogue is in progress)."""
+    rows = [(Button(lang.ui["menu_open_button"], callbacks.MENU),)]
+    if current is not None:
+        label = lang.ui["resume_button"].format(title=current.title)
+        rows.insert(0, (Button(label, callbacks.RESUME),))
+    return tuple(rows)
 
 
 def menu_with(lang: Locale, current: Dialogue | None, lead: str) -> Message:
@@ -35,7 +43,6 @@ def menu_with(lang: Locale, current: Dialogue | None, lead: str) -> Message:
 
 
 def home(lang: Locale, current: Dialogue | None) -> Message:
-    """/start: the introduction, the privacy notice, then the menu."""
-    shown = menu(lang, current)
-    text = f"{lang.ui['intro']}\n\n{lang.ui['privacy_notice']}\n\n{shown.text}"
-    return Message(text, shown.buttons)
+    """/start: a short introduction and the privacy notice; the menu is one tap away."""
+    text = f"{lang.ui['intro']}\n\n{lang.ui['privacy_notice']}"
+    return Message(text, menu_button(lang, current))

@@ -36,9 +36,9 @@ def summary(lang: Locale, sections: dict[str, str], dialogue: Dialogue, step: St
             session: Session) -> Message:
     """The summary with its next step, sources, and the document / keep / again / menu buttons."""
     parts = summary_body(step, dialogue, scope(dialogue, session), lang.ui)
-    cited = citations(sections, dict.fromkeys(step.source or dialogue.source))
-    if step.next_step:
-        parts.append(f"{lang.ui['summary_next_step']}: {step.next_step}")
+    cited = citations(sections, walked_sources(dialogue, step, session))
+    if step.next_step:  # what to do next comes first: on a phone it is all that shows at once
+        parts.insert(0, f"{lang.ui['summary_next_step']}: {step.next_step}")
     parts.append(f"{lang.ui['summary_sources']}\n{cited}")
     parts.append(lang.ui["summary_done"])
     document = callbacks.step_button(Action.DOCUMENT, dialogue.id, step.id, session.turn)
@@ -49,6 +49,16 @@ def summary(lang: Locale, sections: dict[str, str], dialogue: Dialogue, step: St
          Button(lang.ui["button_menu"], callbacks.MENU)),
     )
     return Message("\n\n".join(parts), buttons, step.title)
+
+
+def walked_sources(dialogue: Dialogue, summary: Step, session: Session) -> list[str]:
+    """The summary's sections that lie behind the steps this person went through: its list
+    names the sections of every path, and a path not taken informed nothing here. When no
+    step walked cites one of them, the whole list stands."""
+    behind = {s for step_id in session.history if step_id in dialogue.steps
+              for s in dialogue.steps[step_id].source}
+    listed = summary.source or dialogue.source
+    return [s for s in listed if s in behind] or list(listed)
 
 
 def document(lang: Locale, sections: dict[str, str], dialogue: Dialogue, session: Session,

@@ -12,12 +12,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from dialogues.content.braces import FIELD
 from dialogues.model import SKIPPED, Dialogue, Note, Step, StepKind
 from dialogues.session import Answer
 from dialogues.steps import answer_text
 from dialogues.steps.base import ticked_labels
 
-FIELD = re.compile(r"\{([^{}]*)\}")
 TABLE_RANGE = ".."
 Answers = dict[str, Answer]
 

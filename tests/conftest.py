@@ -78,3 +78,32 @@ def store(database: Path | str) -> Iterator[SessionStore]:
     yield store
     store.close()
 
+
+
+# The quick default for developers: `python -m pytest` leaves out the tests marked `slow` (the
+# SIGKILL crash loop) and `browser` (the studio in headless Chromium); `--everything` (the
+# README's command, and .ci/run) runs them too. An explicit `-m` chooses for itself.
+QUICK_LEAVES_OUT = ("slow", "browser")
+LEFT_OUT = pytest.StashKey[int]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--everything", action="store_true",
+                     help="also run the tests marked slow and browser (as .ci/run does)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--everything") or config.getoption("markexpr"):
+        return
+    left_out = [item for item in items if any(m in item.keywords for m in QUICK_LEAVES_OUT)]
+    if left_out:
+        items[:] = [item for item in items if item not in left_out]
+        config.hook.pytest_deselected(items=left_out)
+        config.stash[LEFT_OUT] = len(left_out)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    if config.stash.get(LEFT_OUT, 0):
+        terminalreporter.write_line(
+            f"{config.stash[LEFT_OUT]} slow and browser tests were left out; "
+            "`python -m pytest --everything` runs them too (as .ci/run does).")

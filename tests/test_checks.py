@@ -201,10 +201,11 @@ def test_translation_findings_say_what_to_do(bilingual: Path, name: str) -> None
     assert [f for f in findings(bilingual, "content/") if "/demo." in f] == expected
 
 
-def test_coverage_lists_files_not_translated_yet(bilingual: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_coverage_lists_files_not_translated_yet(bilingual: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """A file with no translation is listed with its size in the coverage, and shown in English."""
     (bilingual / "es/dialogues/demo.yaml").unlink()
+    monkeypatch.chdir(bilingual.parent)  # where the reviewer stands: paths open from here
     assert main(["check", str(bilingual)]) == 0
     out = capsys.readouterr().out
     assert f"  not translated yet (English is shown): {E} (6 texts)" in out

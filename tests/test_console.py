@@ -47,9 +47,9 @@ def test_buttons_are_numbers_and_text_is_an_answer(engine: Engine) -> None:
 
 
 def test_a_number_without_a_button_is_explained(engine: Engine) -> None:
-    """Typing 9 when there are two buttons says which numbers work."""
+    """Typing 9 when there is one button says what to type instead."""
     shown = run_console(engine, ["9"], "self_reflection")
-    assert "There is no button 9: choose 1 to 1." in shown
+    assert "(There is no button 9: type 1, or the button's words.)" in shown
 
 
 def test_back_and_quit_work_in_the_terminal(engine: Engine) -> None:

@@ -38,4 +38,5 @@ def test_a_second_document_the_same_day_does_not_overwrite_the_first(library: Li
     said = run(library, tmp_path, [*MATERIALS, "1", "1"])
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "materials_review-2026-11-27-2.md", "materials_review-2026-11-27.md"]
-    assert said[-1].endswith("materials_review-2026-11-27-2.md")
+    assert [line for line in said if line.startswith("Saved")][-1].endswith(
+        "materials_review-2026-11-27-2.md")

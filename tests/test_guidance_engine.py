@@ -74,10 +74,12 @@ def test_walk_me_through_it_starts_the_related_dialogue(chat: Walk) -> None:
 
 
 def test_a_question_the_guidelines_do_not_cover_says_so_and_is_counted(chat: Walk) -> None:
-    """No card is invented: the person is told and offered the menu; only a count is kept."""
+    """No card is invented: the person is told and offered the menu behind one button (not the
+    whole menu again after every such answer); only a count is kept."""
     result = chat.type(OFF_TOPIC)
-    assert chat.last.text.startswith(ui(chat.engine, "guidance_not_covered"))
-    assert ui(chat.engine, "menu_prompt") in chat.last.text
+    assert chat.last.text == ui(chat.engine, "guidance_not_covered")
+    assert [b.label for row in chat.last.buttons for b in row] == [
+        ui(chat.engine, "menu_open_button")]
     assert Tally() in result.outputs
 
 

@@ -74,7 +74,7 @@ async def test_privacy_shows_the_five_lines_from_content(chat, engine) -> None:
 async def test_an_answer_with_a_phone_number_is_never_stored_unmasked(chat, engine, store,
                                                                       tmp_path) -> None:
     """The nudge appears, the file never holds the number, and the masked answer is kept."""
-    await chat.send("/start")
+    await chat.send("/menu")
     await chat.tap(TITLE)
     await chat.tap(ui(engine, "button_continue"))
     await chat.send("Her cell is 555-123-4567")
@@ -107,7 +107,7 @@ async def test_keep_my_answers_then_mydata_shows_them_and_forget_deletes_everyth
 
 async def test_mydata_shows_a_masked_answer_waiting_for_a_decision(chat, engine) -> None:
     """The held, masked copy is data too: /mydata lists it, without the detail."""
-    await chat.send("/start")
+    await chat.send("/menu")
     await chat.tap(TITLE)
     await chat.tap(ui(engine, "button_continue"))
     await chat.send("Write to jo@example.org")
@@ -147,7 +147,7 @@ async def test_mydata_covers_exactly_the_kinds_security_md_lists(world, chat, en
     assert set(store.kinds) == security_kinds()
     await walk_to_summary(chat, engine)
     await chat.tap(ui(engine, "button_keep_answers"))
-    await chat.send("/start")
+    await chat.send("/menu")
     await chat.tap(TITLE)
     choose(store, USER, "en")
     timing = Timing(frozenset({0}), time(9, 0), "America/New_York")
@@ -169,7 +169,7 @@ async def test_the_rate_limit_says_slow_down_once_then_stays_silent(engine, stor
     application = make_app(engine, store, api, {"COACHBOT_RATE_LIMIT": "6"})
     async with running_app(application):
         chat = ChatDriver(application, api, chat_id=USER, user_id=USER)
-        await chat.send("/start")
+        await chat.send("/menu")
         await chat.tap(TITLE)
         await chat.tap(ui(engine, "button_continue"))
         before = store.load(USER).session

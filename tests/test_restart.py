@@ -104,7 +104,7 @@ def world(tmp_path: Path):
 def test_sigkill_between_messages_loses_nothing(world) -> None:
     """Killed and restarted twice, the next taps continue the dialogue with answers kept."""
     bot, person, database = world
-    person.send("/start")
+    person.send("/menu")
     person.tap("Before you reach out")
     person.tap("Continue")
     person.send("To learn from people in the sex trades")
@@ -139,7 +139,7 @@ def test_sigkill_between_messages_loses_nothing(world) -> None:
 def test_sigkill_while_an_update_is_in_flight_resumes_at_a_consistent_step(world) -> None:
     """Killed right after an answer arrives, the restarted bot applies it exactly once."""
     bot, person, database = world
-    person.send("/start")
+    person.send("/menu")
     person.tap("Before you reach out")
     person.tap("Continue")
     person.send("Our first answer", wait=False)

@@ -45,7 +45,7 @@ def chat(app: Application, api: FakeBotApi) -> ChatDriver:
 
 
 async def walk_to_summary(chat: ChatDriver, engine: Engine) -> None:
-    await chat.send("/start")
+    await chat.send("/menu")
     await chat.tap(TITLE)
     await chat.tap(ui(engine, "button_continue"))
     await chat.send("We want to learn & <listen>")
@@ -67,10 +67,13 @@ async def walk_to_summary(chat: ChatDriver, engine: Engine) -> None:
 
 
 async def test_start_introduces_the_coach_with_privacy_notice_and_menu(chat, engine) -> None:
-    """/start says what the bot is, shows the privacy line, and offers dialogues as buttons."""
+    """/start says what the bot is and shows the privacy line, short enough for a phone's first
+    screen; the menu of dialogues is one tap away (issue 16)."""
     await chat.send("/start")
     assert ui(engine, "intro") in chat.last_text
     assert "/forget" in chat.last_text
+    assert chat.last_buttons == [ui(engine, "menu_open_button")]
+    await chat.tap(ui(engine, "menu_open_button"))
     assert TITLE in chat.last_buttons
 
 
@@ -134,7 +137,7 @@ async def test_every_callback_query_is_answered(chat, engine) -> None:
 
 async def test_ticking_a_checklist_edits_the_message_in_place(chat, api, engine) -> None:
     """Ticks change the same message (editMessageText), not a new one per tap."""
-    await chat.send("/start")
+    await chat.send("/menu")
     await chat.tap(TITLE)
     await chat.tap(ui(engine, "button_continue"))
     await chat.send("Reasons")
@@ -148,7 +151,7 @@ async def test_ticking_a_checklist_edits_the_message_in_place(chat, api, engine)
 
 async def test_back_and_cancel_commands(chat, engine, store) -> None:
     """/back returns to the previous step; /cancel deletes the dialogue and says so."""
-    await chat.send("/start")
+    await chat.send("/menu")
     await chat.tap(TITLE)
     await chat.tap(ui(engine, "button_continue"))
     await chat.send("/back")
@@ -160,7 +163,7 @@ async def test_back_and_cancel_commands(chat, engine, store) -> None:
 
 async def test_a_button_from_an_old_message_is_answered_and_not_applied(chat, api, engine, store) -> None:
     """Tapping Continue on the first message again, later, re-shows the current step."""
-    await chat.send("/start")
+    await chat.send("/menu")
     await chat.tap(TITLE)
     first = chat.last_message
     await chat.tap(ui(engine, "button_continue"))
@@ -173,7 +176,7 @@ async def test_a_button_from_an_old_message_is_answered_and_not_applied(chat, ap
 
 async def test_forged_callback_data_is_answered_and_ignored(chat, api, engine, store) -> None:
     """Made-up callback data gets a polite answer and never touches the session."""
-    await chat.send("/start")
+    await chat.send("/menu")
     await chat.tap(TITLE)
     before = store.load(4242).session
     await chat.send_update(api.callback_update(chat.last_message, "1c|self_reflection|intro|x|zz",
@@ -209,7 +212,7 @@ async def test_unknown_commands_point_to_help(chat, engine) -> None:
 
 async def test_ten_thousand_characters_are_refused_and_nothing_is_lost(chat, engine, store) -> None:
     """A huge answer is refused with the limit; the step and earlier answers stay."""
-    await chat.send("/start")
+    await chat.send("/menu")
     await chat.tap(TITLE)
     await chat.tap(ui(engine, "button_continue"))
     before = store.load(4242).session
@@ -230,7 +233,7 @@ async def test_in_a_group_the_coach_offers_a_private_deep_link(app, api, engine,
 
 async def test_forget_deletes_everything_and_says_what(chat, engine, store) -> None:
     """/forget removes the person's rows and confirms; a second /forget finds nothing."""
-    await chat.send("/start")
+    await chat.send("/menu")
     await chat.tap(TITLE)
     await chat.send("/forget")
     assert chat.last_text == ui(engine, "forgotten", what=f"{ui(engine, 'data_sessions')} (1)")
@@ -241,7 +244,7 @@ async def test_forget_deletes_everything_and_says_what(chat, engine, store) -> N
 
 async def test_an_update_delivered_twice_is_applied_once(app, chat, api, engine, store) -> None:
     """After a crash Telegram re-sends the last update: the answer is not applied again."""
-    await chat.send("/start")
+    await chat.send("/menu")
     await chat.tap(TITLE)
     await chat.tap(ui(engine, "button_continue"))
     update = api.message_update("First answer", chat_id=4242, user_id=4242)
@@ -255,7 +258,7 @@ async def test_an_update_delivered_twice_is_applied_once(app, chat, api, engine,
 async def test_an_internal_error_gets_a_kind_message_and_an_answered_button(chat, api, engine,
                                                                             store, monkeypatch) -> None:
     """If storage fails, the person hears that something went wrong, and the tap is answered."""
-    await chat.send("/start")
+    await chat.send("/menu")
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")

@@ -8,7 +8,9 @@ The reviewers' checks (language care, translations, fidelity, review status) are
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import os
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +44,22 @@ def locales(root: Path) -> list[str]:
 def shown(root: Path, file: Path) -> str:
     """A file's path as reviewers see it in messages: content/en/ui.yaml."""
     return str(Path(root.name) / file.relative_to(root))
+
+
+def from_here(root: Path) -> Callable[[str], str]:
+    """Rewrites the paths in a message (content/en/ui.yaml) so they open from the current
+    folder, wherever the content folder is: the reviewer can paste them into a command."""
+    name = root.resolve().name
+    try:
+        base = os.path.relpath(root.resolve())
+    except ValueError:  # another drive
+        base = str(root.resolve())
+    if base.startswith(".."):
+        base = str(root.resolve())
+    if base == name:
+        return lambda text: text
+    pattern = re.compile(rf"(?<![\w/.-]){re.escape(name)}/(?=\w)")
+    return lambda text: pattern.sub(lambda _m: base.rstrip(os.sep) + "/" if base != "." else "", text)
 
 
 class ContentFiles:
@@ -157,3 +175,24 @@ def items(node: Node) -> Iterator[Mapping]:
     elif isinstance(node, Sequence):
         for item in node.items:
             yield from items(item)
+
+
+def with_english(translated: Node | None, english: Node | None) -> Node | None:
+    """A translation with any wording it leaves out taken from the English file, so an
+    untranslated label shows in English (the translation check warns about it) instead of
+    stopping the bot. Only wording is borrowed, never ids, kinds or branches; list items are
+    matched by id."""
+    if isinstance(translated, Mapping) and isinstance(english, Mapping):
+        entries = {key: (mark, with_english(value, english.get(key)))
+                   for key, (mark, value) in translated.entries.items()}
+        for key, (mark, value) in english.entries.items():
+            if key not in entries and key not in NOT_WORDING:
+                entries[key] = (mark, value)
+        return Mapping(entries, translated.mark)
+    if isinstance(translated, Sequence) and isinstance(english, Sequence):
+        by_id = {item_label(item, 0): item for item in english.items
+                 if isinstance(item, Mapping) and isinstance(item.get("id"), Scalar)}
+        return Sequence(tuple(with_english(item, by_id.get(item_label(item, 0)))
+                              if isinstance(item, Mapping) else item
+                              for item in translated.items), translated.mark)
+    return translated

@@ -16,7 +16,7 @@ from dialogues.content.checks import check_files
 from dialogues.content.checks.flow import check_flow
 from dialogues.content.checks.language import language_file, load_terms
 from dialogues.content.checks.summaries import check_summaries
-from dialogues.content.files import ContentFiles, unreadable
+from dialogues.content.files import ContentFiles, unreadable, with_english
 from dialogues.content.privacy_notice import load_privacy_notice
 from dialogues.content.problems import ContentError, Mark, Problems, did_you_mean
 from dialogues.content.prompts import load_prompts
@@ -197,7 +197,7 @@ class _DialogueReader:
             if step is None:
                 continue
             if step.id in steps:
-                self.reader.error(step.mark, f"step id '{step.id}' is used twice — rename one")
+                self.problems.cause(step.mark, f"step id '{step.id}' is used twice — rename one")
                 continue
             steps[step.id] = step
         return steps
@@ -222,7 +222,8 @@ class _DialogueReader:
             self.incomplete = True
             return None
         kind = KINDS[StepKind(kind_name)]
-        r.mapping(node, f"a {kind_name} step", kind.required, kind.allowed)
+        article = "an" if kind_name[0] in "aeiou" else "a"
+        r.mapping(node, f"{article} {kind_name} step", kind.required, kind.allowed)
         # After a reported mistake in the id or the wording, carry on with what was written,
         # so one mistake is reported once instead of again by every step that names this one.
         step_id = r.identifier(node.get("id"), "step id", STEP_ID_MAX) or self._peek_id(node)
@@ -304,9 +305,14 @@ class _DialogueReader:
             notes.append(Note(conditions["when"], text, marks, conditions["when_not"]))
         return tuple(notes)
 
-def load_dialogue(files: ContentFiles, file: Path, sections: dict[str, str]) -> Dialogue | None:
+def load_dialogue(files: ContentFiles, file: Path, sections: dict[str, str],
+                  english: Path | None = None) -> Dialogue | None:
+    """One dialogue; a translation (`english` given) shows the English of any wording it lacks."""
     reader = _DialogueReader(sections, files.problems)
-    return reader.read(files.content(file), file.stem)
+    node = files.content(file)
+    if english is not None and english.exists():
+        node = with_english(node, files.content(english))
+    return reader.read(node, file.stem)
 
 
 def load_locale(files: ContentFiles, code: str, sections: dict[str, str],
@@ -319,7 +325,8 @@ def load_locale(files: ContentFiles, code: str, sections: dict[str, str],
         if file.suffix != ".yaml":
             problems.error(Mark(files.shown(file)), "content files end in '.yaml' — rename the file")
             continue
-        dialogue = load_dialogue(files, file, sections)
+        english = files.root / "en" / "dialogues" / file.name if fallback else None
+        dialogue = load_dialogue(files, file, sections, english)
         if dialogue is not None:
             dialogues[dialogue.id] = dialogue
     ui_file = folder / "ui.yaml"

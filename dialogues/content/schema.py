@@ -41,10 +41,12 @@ class Reader:
         for key, (key_mark, _value) in node.entries.items():
             if allowed and key not in allowed:
                 hint = did_you_mean(key, allowed)
+                if not hint and what.endswith(" step"):
+                    hint = " — is this step's 'kind:' the one you meant?"
                 if " " in key.strip() and not hint:
                     hint = (" — it looks like the end of the wording before it: put that whole "
                             "wording in double quotes (a ', ' inside {…} or a ': ' ends a value)")
-                self.error(
+                self.problems.cause(
                     key_mark,
                     f"unknown key '{key}' in {what}{hint} (allowed here: {', '.join(allowed)})",
                 )

@@ -15,7 +15,6 @@ UI_FIELDS: dict[str, frozenset[str]] = {
         "menu_prompt": (),
         "menu_group_frontline": (),
         "menu_group_leadership": (),
-        "menu_entry": ("title", "duration", "description"),
         "resume_button": ("title",),
         "help": (),
         # --- Scheduled reflection prompts (/schedule) ---
@@ -187,5 +186,13 @@ UI_FIELDS: dict[str, frozenset[str]] = {
         "foreign_button": (),
         "bot_description": (),
         "bot_short_description": (),
+        # issue 16 (the first hour)
+        "console_one_button": ("number",),
+        "console_vote_not_stored": (),
+        "menu_open_button": (),
+        "menu_group_first": ("group", "count"),
+        "menu_group_next": ("group", "count"),
+        "button_keep_earlier": (),
+        "guidance_language_hint": (),
     }.items()
 }

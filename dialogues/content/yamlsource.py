@@ -108,7 +108,7 @@ def _report_tabs(text: str, path: str, problems: Problems) -> bool:
         column = line.find("\t")
         if column >= 0:
             found = True
-            problems.error(
+            problems.cause(
                 Mark(path, number, column + 1),
                 "a tab character — YAML needs spaces: replace the tab with spaces "
                 "(two for each level of indentation)",
@@ -132,7 +132,7 @@ def _convert(node: yaml.Node, path: str, problems: Problems) -> Node:
         key = str(key_node.value)
         if key in entries:
             first = entries[key][0]
-            problems.error(
+            problems.cause(
                 key_mark,
                 f"'{key}' appears twice in the same block (first on line {first.line}) — "
                 "keep one and delete the other",
@@ -180,7 +180,7 @@ def parse_yaml(data: bytes, problems: Problems, path: str, with_review: bool = F
     except yaml.MarkedYAMLError as error:
         where = error.problem_mark or error.context_mark
         mark = _mark(path, where) if where else Mark(path, 1, 1)
-        problems.error(mark, _explain(error))
+        problems.cause(mark, _explain(error))
         return None
     except yaml.YAMLError as error:
         problems.error(Mark(path, 1, 1), f"YAML could not read this file: {error}")

@@ -8,7 +8,8 @@ from dataclasses import replace
 from dialogues import callbacks
 from dialogues.guidance.cards import Card
 from dialogues.guidance.index import Guidance, Ranking
-from dialogues.home import menu_with
+from dialogues.guidance.words import all_words, language_of
+from dialogues.home import menu_button
 from dialogues.model import Dialogue, Library, Locale
 from dialogues.outputs import Button, Message, Notice, Output, Tally
 from dialogues.summaries import citations
@@ -39,15 +40,26 @@ class Asking:
         if not question.strip():
             return [Message(lang.ui["ask_empty"])]
         ranking = self.search(question, lang.code)
+        hint = self._language_hint(lang, question)
         if not ranking.answered:
-            return [menu_with(lang, current, lang.ui["guidance_not_covered"]), Tally()]
+            text = lang.ui["guidance_not_covered"] + hint
+            return [Message(text, menu_button(lang, current)), Tally()]
         best, *others = (hit.card for hit in ranking.hits)
         view = self._card_view(lang, best, tuple(others))
         if ranking.tentative:
             view = replace(view, text=f"{lang.ui['guidance_tentative']}\n\n{view.text}")
         if ranking.reframed and others:
             view = replace(view, text=f"{lang.ui['guidance_reframe']}\n\n{view.text}")
-        return [view]
+        return [replace(view, text=view.text + hint)]
+
+    def _language_hint(self, lang: Locale, question: str) -> str:
+        """When the question is in another language the content speaks (Spanish asked of an
+        English chat), that language's line about /language, so the person learns they can
+        switch; empty otherwise."""
+        code = language_of(all_words(question))
+        if code is None or code == lang.code or code not in self.library.locales:
+            return ""
+        return "\n\n" + self.library.locale(code).ui["guidance_language_hint"]
 
     def show_card(self, lang: Locale, card_id: str, more: bool) -> list[Output]:
         card = self.guidance.card(card_id, lang.code) if self.guidance else None
@@ -61,7 +73,7 @@ class Asking:
 
     @staticmethod
     def none_fit(lang: Locale, current: Dialogue | None) -> list[Output]:
-        return [menu_with(lang, current, lang.ui["guidance_none_fit"]), Tally()]
+        return [Message(lang.ui["guidance_none_fit"], menu_button(lang, current)), Tally()]
 
     def _card_view(self, lang: Locale, card: Card, others: tuple[Card, ...],
                    more: bool = False) -> Message:

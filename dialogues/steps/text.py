@@ -39,15 +39,20 @@ class Text(StepType):
     def body(self, view: View) -> tuple[str, list[Row]]:
         text, ui = view.step.text, view.ui
         earlier = view.session.answers.get(view.step.id)
-        if isinstance(earlier, str):
+        rows: list[Row] = []
+        if isinstance(earlier, str):  # back on this step: keep it with a tap, or type anew
             text += "\n\n" + ui["earlier_answer"].format(answer=earlier)
+            rows.append((view.button(ui["button_keep_earlier"], Action.CONTINUE),))
         text += "\n\n" + ui["text_hint"].format(limit=f"{view.step.max_length:,}")
-        return text, []
+        return text, rows
 
     def press(self, event: Press, step: Step, session: Session,
               ui: dict[str, str]) -> Outcome | None:
         if event.action is Action.KEEP_MASKED and session.pending is not None:
             return Advance("next", session.pending)
+        earlier = session.answers.get(step.id)
+        if event.action is Action.CONTINUE and isinstance(earlier, str):
+            return Advance("next", earlier)
         return None
 
     def typed(self, step: Step, session: Session, text: str, ui: dict[str, str]) -> Outcome:
