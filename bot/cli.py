@@ -9,28 +9,28 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
-
-from telegram.error import InvalidToken, NetworkError
 
 from bot import logsafe
 from bot.content import load_content
 from bot.crypto import Sealer
-from bot.features.guidance.store import read_feedback
 from bot.settings import Settings
-from dialogues import graph
-from dialogues.content.checks import run_checks
 from dialogues.content.checks.review import unapproved
 from dialogues.content.checks.translations import record_translation
-from dialogues.content.loader import check_library
-from dialogues.content.problems import ContentError, Problems
-from dialogues.engine import Engine
+from dialogues.content.loader import check_library_report
+from dialogues.content.problems import ContentError
+
+if TYPE_CHECKING:
+    from dialogues.engine import Engine
 
 log = logging.getLogger("coachbot")
 GRAPH_FOLDER = Path(__file__).resolve().parent.parent / "docs" / "dialogues"
 
 
 def _engine(content: Path, require_approved: bool = False) -> Engine:
+    from dialogues.engine import Engine  # not for `check`: the engine imports the state machines
+
     library, problems = load_content(content, require_approved)
     if library is None:
         raise ContentError(problems)
@@ -41,15 +41,14 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Validate content; print every problem as path:line:col; non-zero exit on errors (and,
     with --strict, on warnings too); then translation coverage and what is not yet approved."""
     content = Path(args.content) if args.content else settings.content
-    library, problems = check_library(content)
+    library, problems, report = check_library_report(content)
     if problems:
         print(problems.report())
     errors, warnings = len(problems.errors), len(problems.warnings)
-    if library is None:
+    if library is None or report is None:
         print(f"\n{_count(errors, 'error')} and {_count(warnings, 'warning')} in {content}. "
               "Fix the errors and run the check again.", file=sys.stderr)
         return 1
-    report = run_checks(content, library.sections, Problems())
     dialogues = sum(len(loc.dialogues) for loc in library.locales.values())
     print(f"\nContent OK: {dialogues} dialogue(s) in {', '.join(library.locales)} "
           f"(version {library.version}); {_count(warnings, 'warning')}.")
@@ -93,7 +92,11 @@ def cmd_translated(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_graph(args: argparse.Namespace, settings: Settings) -> int:
     """Write a dialogue's flow as a Mermaid diagram in a Markdown file."""
-    library = _engine(settings.content).library
+    from dialogues import graph  # the diagram extension of the state machines
+
+    library, problems = load_content(settings.content, require_approved=False)
+    if library is None:
+        raise ContentError(problems)
     dialogues = library.locale(args.locale).dialogues
     if args.all:
         chosen = list(dialogues.values())
@@ -149,6 +152,24 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         print("TELEGRAM_BOT_TOKEN is not set, so here is the coach in your terminal.\n"
               "(Set TELEGRAM_BOT_TOKEN to run it on Telegram.)\n")
         return cmd_chat(argparse.Namespace(dialogue=None, locale=None, show_ids=False), settings)
+    from telegram.error import InvalidToken, NetworkError  # PTB only for Telegram
+
+    try:
+        return _run_telegram(settings)
+    except InvalidToken:
+        print("Telegram did not accept TELEGRAM_BOT_TOKEN. Copy the token again from @BotFather "
+              "(it looks like 123456789:AA...), or unset it to use the terminal coach.",
+              file=sys.stderr)
+        return 1
+    except NetworkError as error:
+        print(f"Could not reach the Telegram Bot API at {settings.api_base_url} "
+              f"({type(error).__name__}). Check the network connection, or "
+              "TELEGRAM_API_BASE_URL if you use your own Bot API server.", file=sys.stderr)
+        return 1
+
+
+def _run_telegram(settings: Settings) -> int:
+    """The bot on Telegram, polling or behind a webhook, until stopped."""
     from telegram import Update
 
     from bot.app import build_application
@@ -202,6 +223,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
     """Show reviewers which cards people found unhelpful, from the bot's database."""
+    from bot.features.guidance.store import read_feedback  # the features import PTB
+
     feedback = read_feedback(settings.database)
     if feedback is None:
         print(f"No feedback yet: there is no database at {settings.database} (set COACHBOT_DB "
@@ -280,16 +303,6 @@ def main(argv: list[str] | None = None) -> int:
         print(error.problems.report(), file=sys.stderr)
         print("\nThe content has problems (listed above), so the bot did not start. "
               "Run `coachbot check` after fixing them.", file=sys.stderr)
-        return 1
-    except InvalidToken:
-        print("Telegram did not accept TELEGRAM_BOT_TOKEN. Copy the token again from @BotFather "
-              "(it looks like 123456789:AA...), or unset it to use the terminal coach.",
-              file=sys.stderr)
-        return 1
-    except NetworkError as error:
-        print(f"Could not reach the Telegram Bot API at {settings.api_base_url} "
-              f"({type(error).__name__}). Check the network connection, or "
-              "TELEGRAM_API_BASE_URL if you use your own Bot API server.", file=sys.stderr)
         return 1
 
 

@@ -4,26 +4,32 @@ shown in full, and the 👍/👎 votes; the search itself is `dialogues.search.G
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from dialogues import callbacks
 from dialogues.guidance.cards import Card
-from dialogues.guidance.index import Guidance, Ranking
 from dialogues.home import menu_with
 from dialogues.model import Dialogue, Library, Locale
 from dialogues.outputs import Button, Message, Notice, Output, Tally
 from dialogues.summaries import citations
 
+if TYPE_CHECKING:
+    from dialogues.guidance.index import Guidance, Ranking
+    from dialogues.guidance.lazy import LazyGuidance
+
 
 class Asking:
     """Answers questions from the cards of `library`; without `guidance` nothing is covered."""
 
-    def __init__(self, library: Library, guidance: Guidance | None) -> None:
+    def __init__(self, library: Library, guidance: Guidance | LazyGuidance | None) -> None:
         self.library = library
         self.guidance = guidance
 
     def search(self, question: str, locale: str | None = None, limit: int = 3) -> Ranking:
         """The cards a question reaches (no guidance configured: none)."""
         if self.guidance is None:
+            from dialogues.guidance.index import Ranking  # the search module only when searching
+
             return Ranking(question, (), False)
         return self.guidance.search(question, self.library.locale(locale).code, limit)
 
