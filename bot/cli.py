@@ -8,6 +8,7 @@ import argparse
 import json
 import logging
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
@@ -20,6 +21,7 @@ from dialogues.content.checks.review import unapproved
 from dialogues.content.checks.translations import record_translation
 from dialogues.content.loader import check_library_report
 from dialogues.content.problems import ContentError
+from dialogues.guidance.lazy import LazyGuidance
 
 if TYPE_CHECKING:
     from dialogues.engine import Engine
@@ -180,9 +182,11 @@ def _run_telegram(settings: Settings) -> int:
                          Sealer(settings.encryption_key, settings.encryption_old_keys),
                          grace_seconds=settings.summary_grace_minutes * 60,
                          retention_days=settings.retention_days)
-    application = build_application(settings, _engine(settings.content, settings.require_approved),
-                                    store)
+    engine = _engine(settings.content, settings.require_approved)
+    application = build_application(settings, engine, store)
     application.bot_data["reloader"].install_sighup()
+    if isinstance(engine.guidance, LazyGuidance):  # built while the bot starts polling
+        threading.Thread(target=engine.guidance.warm, name="guidance", daemon=True).start()
     if settings.webhook_url:
         log.info("starting in webhook mode on port %d", settings.port)
         application.run_webhook(
