@@ -47,7 +47,8 @@ class PatientRateLimiter(BaseRateLimiter[int]):
         self.group_per_minute = group_per_minute
         self._clock = clock
         self._sleep = sleep
-        self._next = 0.0  # the clock time of the next free slot
+        self._last = -self.gap  # when the last request to a chat went
+        self._turn = asyncio.Lock()  # first come, first served
         self._groups: dict[int | str, AsyncLimiter] = {}
 
     async def initialize(self) -> None:
@@ -60,14 +61,15 @@ class PatientRateLimiter(BaseRateLimiter[int]):
         return self._clock() if self._clock else asyncio.get_running_loop().time()
 
     async def slot(self) -> float:
-        """Wait for the next free slot (each a `gap` after the one before) and return its time;
-        taken in arrival order, so no second ever holds more than `per_second` requests."""
-        start = max(self.now(), self._next)
-        self._next = start + self.gap
-        delay = start - self.now()
-        if delay > 0:
-            await self._sleep(delay)
-        return start
+        """Wait until a `gap` has passed since the last request went, and return the time.
+        One waiter at a time, in arrival order, each measuring from the last actual send, so
+        even after the event loop was held up, requests leave spaced, not all at once."""
+        async with self._turn:
+            wait = self._last + self.gap - self.now()
+            if wait > 0:
+                await self._sleep(wait)
+            self._last = self.now()
+            return self._last
 
     async def process_request(
         self,
