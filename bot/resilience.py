@@ -1,6 +1,6 @@
 """Calls to Telegram that keep within its limits and survive a flaky network: requests to
-chats are spaced evenly (29.5 a second: never more than Telegram's 30 in any second, even with
-a little jitter on the way, and no bursts), at most
+chats are spaced evenly (29.5 a second, no opening burst) and never more than Telegram's 30
+go within one second, at most
 `group_per_minute` to one group; a 429 `RetryAfter` is waited out by the request it refused
 while the others keep their pace; timeouts, dropped connections and 5xx errors are retried
 with a growing pause. A timed-out call may in rare cases have reached Telegram, so a reply
@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 Result = bool | dict[str, Any] | list[dict[str, Any]]
 MAX_GROUPS = 512  # group limiters kept before the idle ones are dropped
+CATCH_UP = 0.2  # a turn later than this means nobody was waiting: the schedule starts anew
 
 
 class PatientRateLimiter(BaseRateLimiter[int]):
@@ -37,7 +39,8 @@ class PatientRateLimiter(BaseRateLimiter[int]):
     and `sleep` are the event loop's, injectable so tests never wait."""
 
     def __init__(self, max_retries: int = 3, network_retries: int = 4, pause: float = 0.25,
-                 per_second: float = 29.5, group_per_minute: int = 20,
+                 per_second: float = 29.5, most_per_second: int = 30,
+                 group_per_minute: int = 20,
                  clock: Callable[[], float] | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.max_retries = max_retries
@@ -47,7 +50,8 @@ class PatientRateLimiter(BaseRateLimiter[int]):
         self.group_per_minute = group_per_minute
         self._clock = clock
         self._sleep = sleep
-        self._last = -self.gap  # when the last request to a chat went
+        self._next = 0.0  # the clock time of the next turn
+        self._sent: deque[float] = deque(maxlen=most_per_second)  # when the last ones went
         self._turn = asyncio.Lock()  # first come, first served
         self._groups: dict[int | str, AsyncLimiter] = {}
 
@@ -61,15 +65,22 @@ class PatientRateLimiter(BaseRateLimiter[int]):
         return self._clock() if self._clock else asyncio.get_running_loop().time()
 
     async def slot(self) -> float:
-        """Wait until a `gap` has passed since the last request went, and return the time.
-        One waiter at a time, in arrival order, each measuring from the last actual send, so
-        even after the event loop was held up, requests leave spaced, not all at once."""
+        """Wait for this request's turn and return when it went. Turns are a `gap` apart on a
+        fixed schedule, so a request woken late does not delay the ones after it; and never
+        more than `most_per_second` go within one second (a late loop catches up without a
+        burst over the limit)."""
         async with self._turn:
-            wait = self._last + self.gap - self.now()
+            late = self.now() - self._next
+            scheduled = self._next if late <= CATCH_UP else self.now()  # else: idle, start anew
+            start = max(self.now(), scheduled)
+            if len(self._sent) == self._sent.maxlen:
+                start = max(start, self._sent[0] + 1.0)
+            wait = start - self.now()
             if wait > 0:
                 await self._sleep(wait)
-            self._last = self.now()
-            return self._last
+            self._next = scheduled + self.gap
+            self._sent.append(self.now())
+            return self._sent[-1]
 
     async def process_request(
         self,
