@@ -6,8 +6,9 @@ the session store alone (`bot.store.SessionStore`, 10,000 sessions part-way thro
 self-reflection dialogue saved and read back), the rate limiter alone (its public class
 `bot.features.ratelimit.limit.RateLimit`, one update from each of 10,000 people), and the
 whole stack (PTB's `Application` with the coach's handlers and the limiter installed, 10,000
-people each sending /start and tapping the first dialogue), after a warm-up of 200 people so
-that code and caches loaded once are not counted. Target: 10,000 of each add <= 20 MB.
+people each sending /start and tapping the first dialogue, against a Bot API that keeps
+nothing), after a warm-up of 200 people so that code and caches loaded once are not counted.
+Target: 10,000 of each add <= 20 MB.
 
     .venv/bin/python -m bench.memory [--people 10000]
 """
@@ -22,6 +23,8 @@ import tempfile
 from pathlib import Path
 
 from telegram import Update
+from telegram.ext import Application
+from telegram.request import BaseRequest, RequestData
 
 from bench.throughput import CONTENT, TOKEN, production_logging, scripted_actions
 from bot.features.ratelimit.limit import RateLimit
@@ -33,7 +36,6 @@ from dialogues.engine import Engine
 from dialogues.events import ShowHome, TextInput
 from dialogues.session import Session
 from tests.support.botapi import FakeBotApi
-from tests.support.coach import coach_app
 
 MB = 1024 * 1024
 
@@ -90,20 +92,57 @@ async def feed(application, api: FakeBotApi, first: int, people: int, menu_tap: 
             await processor.process_update(update, application.process_update(update))
 
 
+class Forgetful(BaseRequest):
+    """A Bot API that answers every call and keeps nothing (the test stand-in keeps every
+    chat's messages, which is its memory, not the bot's)."""
+
+    def __init__(self, api: FakeBotApi) -> None:
+        self.me = json.dumps({"ok": True, "result": {**api.bot_user, "can_join_groups": True,
+                                                     "can_read_all_group_messages": False,
+                                                     "supports_inline_queries": True}}).encode()
+        self.sent = json.dumps({"ok": True, "result": {
+            "message_id": 2, "date": 0, "text": "ok", "chat": {"id": 1, "type": "private"},
+            "from": api.bot_user}}).encode()
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 5.0
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout: object = None, write_timeout: object = None,
+                         connect_timeout: object = None, pool_timeout: object = None,
+                         ) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1].lower()
+        if name == "getme":
+            return 200, self.me
+        if name in ("sendmessage", "editmessagetext"):
+            return 200, self.sent
+        return 200, b'{"ok": true, "result": true}'
+
+
 def whole_stack(engine: Engine, people: int, folder: Path) -> int:
     """RSS growth of the running bot for `people` new people."""
+    from bot.app import build_application
+
     store = SessionStore(folder / "stack.sqlite3")
     api = FakeBotApi(token=TOKEN)
-    application = coach_app(engine, store, api, Settings.from_env({}))
+    builder = (Application.builder().token(TOKEN).request(Forgetful(api))
+               .get_updates_request(Forgetful(api)))
+    application = build_application(Settings.from_env({}), engine, store, rate_limit=False,
+                                    builder=builder)
     menu_tap = scripted_actions(engine)[1][1]
 
     async def go() -> int:
         await application.initialize()
         await feed(application, api, 1_000_000, 200, menu_tap)
-        api.calls.clear()
         before = rss()
         await feed(application, api, 1, people, menu_tap)
-        api.calls.clear()  # the stand-in's own record of requests is not the bot's memory
         grown = rss() - before
         await application.shutdown()
         return grown
