@@ -51,7 +51,7 @@ def stack(engine: Engine, actions, chats: int, sealer: Sealer) -> float:
                    .get_updates_request(RecordingRequest(api)))
         settings = Settings.from_env({"COACHBOT_RATE_LIMIT": "0"})
         coach = build_application(settings, engine, store, rate_limit=False, builder=builder)
-        updates = build_updates(api, coach.bot, actions, chats)
+        updates = build_updates(api, actions, chats)
         wall, _cpu = asyncio.run(run(coach, updates))
         store.close()
     return len(updates) / wall

@@ -6,8 +6,8 @@ post_init exactly as at start-up, each run is claimed before sending. Prints del
 duplicates, lost, elapsed and messages/s, as a ratio to Telegram's 30 messages/s and to a
 fault-free baseline measured in the same run.
 
-    .venv/bin/python -m bench.schedules            # 2,000 chats, baseline 600
-    .venv/bin/python -m bench.schedules --chats 300 --baseline 150   # a quick look
+    .venv/bin/python -m bench.schedules            # 2,000 chats, fault-free and with 429s
+    .venv/bin/python -m bench.schedules --chats 300 --baseline 300   # a quick look
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ class Figures:
     elapsed: float  # seconds from the due time to the last delivery
     faults: int
     attempts: int  # sendMessage requests, those answered 429 included
+    busiest: int  # the most requests that reached Telegram within any one second
 
     @property
     def rate(self) -> float:
@@ -89,14 +90,26 @@ async def deliver_all(chats: int, fault_rate: float, engine: Engine, lead: float
         elapsed = last - due_clock
         return Figures(chats, len(per_chat), sum(n - 1 for n in per_chat.values()),
                        chats - len(per_chat), elapsed, api.faults.injected,
-                       len(api.calls_of("sendMessage")))
+                       len(api.calls_of("sendMessage")),
+                       busiest_second([c.time for c in api.calls_of("sendMessage")]))
+
+
+def busiest_second(times: list[float]) -> int:
+    """The most of `times` within any window of one second (half-open)."""
+    times, most, start = sorted(times), 0, 0
+    for end, moment in enumerate(times):
+        while times[start] <= moment - 1.0:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
 
 
 def report(name: str, figures: Figures, baseline: Figures | None) -> None:
     print(f"{name}: {figures.chats} chats, 429 answers injected: {figures.faults}")
     print(f"  delivered {figures.delivered}, duplicates {figures.duplicates}, lost {figures.lost}")
     print(f"  requests {figures.attempts} in {figures.elapsed:.1f} s = "
-          f"{figures.attempts / figures.elapsed:.1f} requests/s (the limiter counts every one)")
+          f"{figures.attempts / figures.elapsed:.1f} requests/s (the limiter counts every one); "
+          f"busiest second: {figures.busiest} requests (limit {TELEGRAM_LIMIT:.0f})")
     print(f"  elapsed {figures.elapsed:.1f} s, {figures.rate:.1f} msg/s = "
           f"{figures.rate / TELEGRAM_LIMIT:.1%} of Telegram's {TELEGRAM_LIMIT:.0f}/s", end="")
     if baseline is not None:
@@ -107,7 +120,7 @@ def report(name: str, figures: Figures, baseline: Figures | None) -> None:
 async def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--chats", type=int, default=2000)
-    parser.add_argument("--baseline", type=int, default=600, help="chats in the fault-free run")
+    parser.add_argument("--baseline", type=int, default=2000, help="chats in the fault-free run")
     parser.add_argument("--faults", type=float, default=0.10, help="share of sends answered 429")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
@@ -116,8 +129,10 @@ async def main(argv: list[str]) -> int:
     report("baseline (no faults)", baseline, None)
     figures = await deliver_all(args.chats, args.faults, engine, lead=8)
     report(f"with {args.faults:.0%} 429 answers", figures, baseline)
-    target = figures.delivered == args.chats and figures.duplicates == 0 and figures.rate >= 28
-    print(f"target (all delivered, 0 duplicates, >= 28 msg/s): {'met' if target else 'NOT met'}")
+    met = (all(f.delivered == f.chats and f.duplicates == 0 and f.busiest <= TELEGRAM_LIMIT
+               for f in (baseline, figures)) and baseline.rate >= 28 and figures.rate >= 26)
+    print("target (all delivered, 0 duplicates, >= 28 msg/s fault-free and >= 26 with 429s, "
+          f"never over {TELEGRAM_LIMIT:.0f} requests in a second): {'met' if met else 'NOT met'}")
     return 0
 
 

@@ -12,24 +12,22 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-
-from telegram.error import InvalidToken, NetworkError
+from typing import TYPE_CHECKING
 
 from bot import logsafe
 from bot.content import load_content
 from bot.crypto import Sealer
 from bot.database import DatabaseUnusable, open_database
-from bot.features.guidance.store import read_feedback
 from bot.settings import Settings
-from dialogues import graph
-from dialogues.content.checks import run_checks
 from dialogues.content.checks.review import Review, unapproved
 from dialogues.content.checks.translations import record_translation
 from dialogues.content.files import from_here
-from dialogues.content.loader import check_library
-from dialogues.content.problems import ContentError, Problems, Severity
-from dialogues.engine import Engine
-from dialogues.guidance.index import Hit
+from dialogues.content.loader import check_library_report
+from dialogues.content.problems import ContentError, Severity
+
+if TYPE_CHECKING:
+    from dialogues.engine import Engine
+    from dialogues.guidance.index import Hit
 
 log = logging.getLogger("coachbot")
 WEBHOOK_WITHOUT_SECRET = (
@@ -62,6 +60,8 @@ GRAPH_FOLDER = Path(__file__).resolve().parent.parent / "docs" / "dialogues"
 
 
 def _engine(content: Path, require_approved: bool = False) -> Engine:
+    from dialogues.engine import Engine  # not for `check`: the engine imports the state machines
+
     library, problems = load_content(content, require_approved)
     if library is None:
         raise ContentError(problems)
@@ -74,11 +74,11 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     then translation coverage and, in one line unless --review, the review status."""
     content = _content(args, settings)
     here = from_here(content)
-    library, problems = check_library(content)
+    library, problems, report = check_library_report(content)
     if problems:
         print(problems.report(here))
     warnings = len(problems.warnings)
-    if library is None:
+    if library is None or report is None:
         shown = [p.severity for p in problems.shown()]
         held = problems.held_back()
         later = f", and {held} more that may follow from them" if held else ""
@@ -87,7 +87,6 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
               f"{_place(content)}. Fix the errors and run the check again.",
               file=sys.stderr)
         return 1
-    report = run_checks(content, library.sections, Problems())
     dialogues = len(library.locales["en"].dialogues)
     print(f"\nContent OK: {_count(dialogues, 'dialogue')} in {len(library.locales)} languages "
           f"({', '.join(library.locales)}; version {library.version}); {_count(warnings, 'warning')}.")
@@ -162,7 +161,11 @@ def _folder_of(target: Path, default: Path) -> Path:
 
 def cmd_graph(args: argparse.Namespace, settings: Settings) -> int:
     """Write a dialogue's flow as a Mermaid diagram in a Markdown file."""
-    library = _engine(_content(args, settings)).library
+    from dialogues import graph  # the diagram extension of the state machines
+
+    library, problems = load_content(_content(args, settings), require_approved=False)
+    if library is None:
+        raise ContentError(problems)
     dialogues = library.locale(args.locale).dialogues
     if args.all:
         chosen = list(dialogues.values())
@@ -238,6 +241,24 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         # own secret and reject each other's updates, and a proxy checking it could not know it.
         print(WEBHOOK_WITHOUT_SECRET, file=sys.stderr)
         return 2
+    from telegram.error import InvalidToken, NetworkError  # PTB only for Telegram
+
+    try:
+        return _run_telegram(args, settings)
+    except InvalidToken:
+        print("Telegram did not accept TELEGRAM_BOT_TOKEN. Copy the token again from @BotFather "
+              "(it looks like 123456789:AA...), or unset it to use the terminal coach.",
+              file=sys.stderr)
+        return 1
+    except NetworkError as error:
+        print(f"Could not reach the Telegram Bot API at {settings.api_base_url} "
+              f"({type(error).__name__}). Check the network connection, or "
+              "TELEGRAM_API_BASE_URL if you use your own Bot API server.", file=sys.stderr)
+        return 1
+
+
+def _run_telegram(args: argparse.Namespace, settings: Settings) -> int:
+    """The bot on Telegram, polling or behind a webhook, until stopped."""
     from telegram import Update
 
     from bot.app import build_application
@@ -248,9 +269,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                          Sealer(settings.encryption_key, settings.encryption_old_keys),
                          grace_seconds=settings.summary_grace_minutes * 60,
                          retention_days=settings.retention_days)
-    application = build_application(settings, _engine(_content(args, settings),
-                                                      settings.require_approved),
-                                    store)
+    engine = _engine(_content(args, settings), settings.require_approved)
+    application = build_application(settings, engine, store)
     application.bot_data["reloader"].install_sighup()
     if settings.webhook_url:
         from bot.webhook import run_webhook
@@ -308,6 +328,8 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
         print(f"No feedback yet: there is no database at {settings.database} (set COACHBOT_DB "
               "or COACHBOT_DATABASE_URL to the bot's database, or run the bot on Telegram first).")
         return 0
+    from bot.features.guidance.store import read_feedback  # the features import PTB
+
     database = open_database(location, read_only=True)
     try:
         feedback = read_feedback(database)
@@ -403,16 +425,6 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except DatabaseUnusable as error:
         print(f"Cannot start: {error}", file=sys.stderr)
-        return 1
-    except InvalidToken:
-        print("Telegram did not accept TELEGRAM_BOT_TOKEN. Copy the token again from @BotFather "
-              "(it looks like 123456789:AA...), or unset it to use the terminal coach.",
-              file=sys.stderr)
-        return 1
-    except NetworkError as error:
-        print(f"Could not reach the Telegram Bot API at {settings.api_base_url} "
-              f"({type(error).__name__}). Check the network connection, or "
-              "TELEGRAM_API_BASE_URL if you use your own Bot API server.", file=sys.stderr)
         return 1
 
 

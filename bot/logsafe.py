@@ -21,6 +21,9 @@ FLOORS = {
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
     "apscheduler": logging.WARNING,
+    # The state machine library logs two INFO lines for every step someone takes: two of every
+    # three lines the bot wrote, and a tenth of an update's time at INFO (issue 15).
+    "transitions": logging.WARNING,
 }
 
 

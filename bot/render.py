@@ -2,11 +2,17 @@
 
 Every piece of text is escaped here, in one place, so neither content writers nor users can
 inject markup; every callback query is answered exactly once, even when sending fails.
+
+Messages and edits go through PTB's `Bot.do_api_request` (its rate limiter, retries and
+errors as for any call) with their keyboard serialised once per distinct set of buttons, and
+Telegram's reply left as JSON: the coach never reads the `Message` it returns, and building
+that object with its keyboard cost more than the coach's own work on an update.
 """
 
 from __future__ import annotations
 
 import html
+import json
 from functools import lru_cache
 
 from telegram import (
@@ -24,6 +30,11 @@ from dialogues.outputs import Document, EditMessage, Keyboard, Message, Notice, 
 
 TOAST_LIMIT = 200  # Telegram shows at most 200 characters in a callback answer
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+_NO_PREVIEW_JSON = json.dumps(NO_PREVIEW.to_dict())
+# Telegram's method names are case-insensitive; written in lower case, they are not the names
+# of PTB's typed methods, which `do_api_request` would otherwise warn are there to be used
+# (skipping them is the point here).
+SEND, EDIT = "sendmessage", "editmessagetext"
 
 
 @lru_cache(maxsize=4096)
@@ -37,6 +48,18 @@ def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
          else InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
         for row in buttons
     ])
+
+
+@lru_cache(maxsize=4096)
+def keyboard_json(buttons: Keyboard) -> str | None:
+    """`keyboard(buttons)` as the JSON Telegram receives, serialised once per distinct set."""
+    markup = keyboard(buttons)
+    return None if markup is None else json.dumps(markup.to_dict())
+
+
+async def _unparsed(bot: Bot, method: str, **params: object) -> None:
+    """Call `method` through PTB without turning Telegram's reply into objects."""
+    await bot.do_api_request(method, {k: v for k, v in params.items() if v is not None})
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -80,9 +103,10 @@ async def send_message(bot: Bot, chat_id: int, message: Message) -> None:
     chunks = to_html(message)
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
-        await bot.send_message(
-            chat_id, chunk, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
-            reply_markup=keyboard(message.buttons) if last else None,
+        await _unparsed(
+            bot, SEND, chat_id=chat_id, text=chunk, parse_mode=ParseMode.HTML,
+            link_preview_options=_NO_PREVIEW_JSON,
+            reply_markup=keyboard_json(message.buttons) if last else None,
         )
 
 
@@ -95,10 +119,10 @@ async def edit_message(bot: Bot, chat_id: int, query: CallbackQuery | None,
         await send_message(bot, chat_id, message)
         return
     try:
-        await bot.edit_message_text(
-            chunks[0], chat_id=chat_id, message_id=target.message_id,
-            parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
-            reply_markup=keyboard(message.buttons),
+        await _unparsed(
+            bot, EDIT, chat_id=chat_id, message_id=target.message_id, text=chunks[0],
+            parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW_JSON,
+            reply_markup=keyboard_json(message.buttons),
         )
     except BadRequest as error:
         if "not modified" in str(error).lower():

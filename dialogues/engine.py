@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from dialogues import callbacks, summaries
 from dialogues.events import (
@@ -34,7 +35,7 @@ from dialogues.events import (
 )
 from dialogues.guidance.asking import Asking
 from dialogues.guidance.cards import Card
-from dialogues.guidance.index import Guidance, Ranking
+from dialogues.guidance.lazy import LazyGuidance
 from dialogues.home import home, menu, menu_with
 from dialogues.machine import BACK, DialogueMachine
 from dialogues.model import Dialogue, Library, Locale, Step, StepKind
@@ -42,6 +43,9 @@ from dialogues.outputs import Button, EditMessage, Message, Notice, Output
 from dialogues.session import Answer, Session
 from dialogues.steps import in_grid, kind_of
 from dialogues.steps.base import Advance, Hold, Outcome, Redraw, Refuse, Say, View
+
+if TYPE_CHECKING:
+    from dialogues.guidance.index import Guidance, Ranking
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,7 @@ class Engine:
     summary documents; tests pass a fixed day so documents are reproducible.
     """
 
-    def __init__(self, library: Library, guidance: Guidance | None = None,
+    def __init__(self, library: Library, guidance: Guidance | LazyGuidance | None = None,
                  today: Callable[[], date] = date.today) -> None:
         self.library = library
         self.guidance = guidance
@@ -99,8 +103,9 @@ class Engine:
 
     @classmethod
     def serving(cls, library: Library) -> Engine:
-        """The engine the bot runs: every dialogue, and quick guidance over the cards."""
-        return cls(library, Guidance(library))
+        """The engine the bot runs: every dialogue, and quick guidance over the cards (built on
+        the first question, see `LazyGuidance`)."""
+        return cls(library, LazyGuidance(library))
 
     # --- entry point ------------------------------------------------------------------------
 

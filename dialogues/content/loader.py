@@ -12,7 +12,7 @@ import string
 from dataclasses import replace
 from pathlib import Path
 
-from dialogues.content.checks import check_files
+from dialogues.content.checks import Report, check_files
 from dialogues.content.checks.flow import check_flow
 from dialogues.content.checks.language import language_file, load_terms
 from dialogues.content.checks.summaries import check_summaries
@@ -373,38 +373,46 @@ def _with_search_lists(files: ContentFiles, locales: dict[str, Locale]) -> dict[
 
 def check_library(root: Path) -> tuple[Library | None, Problems]:
     """Load everything under `root`, returning the library (if usable) and every finding."""
+    library, problems, _report = check_library_report(root)
+    return library, problems
+
+
+def check_library_report(root: Path) -> tuple[Library | None, Problems, Report | None]:
+    """`check_library` and the reviewers' report (translation coverage, review status) of the
+    same reading of the files, for `coachbot check`, which prints both."""
     problems = Problems()
     try:
         return _check_library(Path(root), problems)
     except OSError as error:  # a folder the bot may not list (files are reported one by one)
         where = Path(error.filename or root)
         problems.error(Mark(str(where)), unreadable(where, error))
-        return None, problems
+        return None, problems, None
 
 
-def _check_library(root: Path, problems: Problems) -> tuple[Library | None, Problems]:
+def _check_library(root: Path, problems: Problems
+                   ) -> tuple[Library | None, Problems, Report | None]:
     if not root.is_dir():
         problems.error(Mark(str(root)), "no such content folder — give the path to 'content'")
-        return None, problems
+        return None, problems, None
     files = ContentFiles(root, problems)
     sections = load_sections(files)
     codes = sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "ui.yaml").exists())
     if "en" not in codes:
         problems.error(Mark(str(root / "en")), "the English content (en/ui.yaml) is missing")
-        return None, problems
+        return None, problems, None
     if not (root / "en" / "dialogues").is_dir():  # one clear finding, not every link to it
         problems.error(Mark(files.shown(root / "en" / "dialogues")),
                        "the folder of dialogues is missing — restore it (git checkout content)")
-        return None, problems
+        return None, problems, None
     english = load_locale(files, "en", sections)
     locales = {code: english if code == "en" else load_locale(files, code, sections, english)
                for code in codes}
     locales = _with_search_lists(files, locales)
     report = check_files(files, sections)
     if problems.errors:
-        return None, problems
+        return None, problems, None
     approved = frozenset(r.path for r in report.reviews if r.approved)
-    return Library(sections, locales, files.version(), approved=approved), problems
+    return Library(sections, locales, files.version(), approved=approved), problems, report
 
 
 def load_library(root: Path) -> Library:

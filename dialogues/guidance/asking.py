@@ -1,30 +1,35 @@
 """Quick guidance in the chat: a question answered with the best card (and runners-up), a card
-shown in full, and the 👍/👎 votes; the search itself is `dialogues.search.Guidance`."""
+shown in full, and the 👍/👎 votes; the search itself is `dialogues.guidance.index.Guidance`."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from dialogues import callbacks
 from dialogues.guidance.cards import Card
-from dialogues.guidance.index import Guidance, Ranking
-from dialogues.guidance.words import all_words, language_of
 from dialogues.home import menu_button
 from dialogues.model import Dialogue, Library, Locale
 from dialogues.outputs import Button, Message, Notice, Output, Tally
 from dialogues.summaries import citations
 
+if TYPE_CHECKING:
+    from dialogues.guidance.index import Guidance, Ranking
+    from dialogues.guidance.lazy import LazyGuidance
+
 
 class Asking:
     """Answers questions from the cards of `library`; without `guidance` nothing is covered."""
 
-    def __init__(self, library: Library, guidance: Guidance | None) -> None:
+    def __init__(self, library: Library, guidance: Guidance | LazyGuidance | None) -> None:
         self.library = library
         self.guidance = guidance
 
     def search(self, question: str, locale: str | None = None, limit: int = 3) -> Ranking:
         """The cards a question reaches (no guidance configured: none)."""
         if self.guidance is None:
+            from dialogues.guidance.index import Ranking  # the search module only when searching
+
             return Ranking(question, (), False)
         return self.guidance.search(question, self.library.locale(locale).code, limit)
 
@@ -56,6 +61,8 @@ class Asking:
         """When the question is in another language the content speaks (Spanish asked of an
         English chat), that language's line about /language, so the person learns they can
         switch; empty otherwise."""
+        from dialogues.guidance.words import all_words, language_of  # only when asked
+
         code = language_of(all_words(question))
         if code is None or code == lang.code or code not in self.library.locales:
             return ""

@@ -9,7 +9,6 @@ import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
-from wordfreq import top_n_list
 
 from dialogues.guidance.cards import Card
 
@@ -94,7 +93,10 @@ def all_words(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def everyday_words() -> frozenset[str]:
     """About 60,000 everyday English and Spanish words (wordfreq's small lists, folded): what
-    tells a misspelling ("trainnig") from a rare but right word ("restitution")."""
+    tells a misspelling ("trainnig") from a rare but right word ("restitution"). Imported on
+    first use: loading wordfreq costs more than a content check needs."""
+    from wordfreq import top_n_list
+
     return frozenset(fold(word) for language in _STOP_BY_LANGUAGE
                      for word in top_n_list(language, EVERYDAY_WORDS, wordlist="small"))
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -24,11 +23,11 @@ from enum import Enum
 
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 
 from bot import render
 from bot.features.schedules.store import FAILED, SENT, SKIPPED, ScheduleStore
 from bot.logsafe import who
+from bot.resilience import retry_seconds
 from dialogues.model import Library
 from dialogues.outputs import Button, Message
 from dialogues.schedules.model import Schedule
@@ -173,7 +172,7 @@ class Delivery:
                     log.error("schedule=%s gave up after %d flood-control answers", schedule.id,
                               retries)
                     return RunOutcome.FAILED
-                await self.sleep(_seconds(error))
+                await self.sleep(retry_seconds(error))
             except ChatMigrated as error:
                 moved = self.schedules.move_chat(chat_id, error.new_chat_id)
                 log.info("chat=%s became a supergroup: %d schedule(s) moved", who(chat_id), moved)
@@ -195,11 +194,3 @@ class Delivery:
         log.warning("chat=%s refused the bot (removed or blocked): paused schedules %s",
                     who(chat_id), paused)
         return RunOutcome.PAUSED
-
-
-def _seconds(error: RetryAfter) -> float:
-    """How long Telegram asked us to wait (PTB 22 warns that the type will change)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        wait = error.retry_after
-    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
