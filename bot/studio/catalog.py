@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from bot.studio.content import (
-    NOT_WORDING,
     SEARCH_AIDS,
     ContentFiles,
     Mapping,
@@ -25,11 +24,11 @@ from bot.studio.content import (
     Severity,
     check_reviews,
     fingerprint,
-    item_label,
     locales,
     read_lock,
     read_yaml,
     shown,
+    walk,
 )
 
 ENGLISH = "en"
@@ -150,7 +149,7 @@ class Catalog:
         if isinstance(top, Mapping) and isinstance(top.get("id"), Scalar):
             rows.append(self._item(top, "", 0))
         item = ""
-        for path, node in _walk(top, ()):
+        for path, node in walk(top, (), _is_item):
             if isinstance(node, Mapping):
                 rows.append(self._item(node, path, path.count("/") // 2 + 1))
                 item = path
@@ -227,24 +226,6 @@ def _text(node: Node | None, key: str) -> str | None:
     return value.value.strip() if isinstance(value, Scalar) else None
 
 
-def _walk(node: Node, path: tuple[str, ...]) -> Iterator[tuple[str, Scalar | Mapping]]:
-    """Items (blocks with an id and wording of their own, inside a list) and wording, in file
-    order, labelled by the places the translation check uses ('steps/why/text')."""
-    if isinstance(node, Scalar):
-        if path:
-            yield "/".join(path), node
-    elif isinstance(node, Mapping):
-        for key, (_mark, value) in node.entries.items():
-            if key not in NOT_WORDING:
-                yield from _walk(value, (*path, key))
-    else:
-        for index, item in enumerate(node.items, start=1):
-            label = item_label(item, index)
-            if _is_item(item):
-                yield "/".join((*path, label)), item  # type: ignore[misc]
-            yield from _walk(item, (*path, label))
-
-
 def _is_item(node: Node) -> bool:
     """A step, card, prompt or prompt set; an option or a note belongs to the item around it."""
     return (isinstance(node, Mapping) and isinstance(node.get("id"), Scalar)
@@ -252,7 +233,7 @@ def _is_item(node: Node) -> bool:
 
 
 def _wording(node: Node) -> Iterator[tuple[str, Scalar]]:
-    return ((p, n) for p, n in _walk(node, ()) if isinstance(n, Scalar))
+    return ((p, n) for p, n in walk(node) if isinstance(n, Scalar))
 
 
 def _scalar(node: Scalar) -> dict[str, Any]:

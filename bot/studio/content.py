@@ -12,7 +12,15 @@ from dialogues import callbacks
 from dialogues.content.checks import run_checks
 from dialogues.content.checks.review import STATUSES, check_reviews
 from dialogues.content.checks.translations import fingerprint, read_lock, record_translation
-from dialogues.content.files import NOT_WORDING, SEARCH_AIDS, ContentFiles, item_label, locales, shown
+from dialogues.content.files import (
+    NOT_WORDING,
+    SEARCH_AIDS,
+    ContentFiles,
+    item_label,
+    locales,
+    shown,
+    walk,
+)
 from dialogues.content.loader import check_library
 from dialogues.content.problems import Mark, Problem, Problems, Severity
 from dialogues.content.yamlsource import REVIEW_KEY, Mapping, Node, Scalar, Sequence, read_yaml
@@ -40,10 +48,46 @@ def serving(library: Library) -> Engine:
 
 
 __all__ = [
-    "NOT_WORDING", "REVIEW_KEY", "SEARCH_AIDS", "STATUSES", "ContentFiles", "Dialogue",
-    "Document", "EditMessage", "Engine", "Event", "GoBack", "Library", "Mapping", "Mark",
-    "Message", "Node", "Notice", "Output", "Problem", "Problems", "Resume", "Scalar", "Sequence",
-    "Session", "Severity", "StartDialogue", "Step", "Tally", "TextInput", "check_reviews",
-    "decode_button", "fingerprint", "item_label", "load", "locales", "read_lock", "read_yaml",
-    "record_translation", "run_checks", "serving", "shown",
+    "NOT_WORDING",
+    "REVIEW_KEY",
+    "SEARCH_AIDS",
+    "STATUSES",
+    "ContentFiles",
+    "Dialogue",
+    "Document",
+    "EditMessage",
+    "Engine",
+    "Event",
+    "GoBack",
+    "Library",
+    "Mapping",
+    "Mark",
+    "Message",
+    "Node",
+    "Notice",
+    "Output",
+    "Problem",
+    "Problems",
+    "Resume",
+    "Scalar",
+    "Sequence",
+    "Session",
+    "Severity",
+    "StartDialogue",
+    "Step",
+    "Tally",
+    "TextInput",
+    "check_reviews",
+    "decode_button",
+    "fingerprint",
+    "item_label",
+    "load",
+    "locales",
+    "read_lock",
+    "read_yaml",
+    "record_translation",
+    "run_checks",
+    "serving",
+    "shown",
+    "walk",
 ]

@@ -128,8 +128,8 @@ class ContentFiles:
         found: dict[str, Wording] = {}
         node = None if file.name in SEARCH_AIDS else self.node(file)
         if node is not None:
-            for path, scalar in _walk(node, ()):
-                found[path] = Wording(path, scalar)
+            for path, scalar in walk(node):
+                found[path] = Wording(path, scalar)  # type: ignore[arg-type]
         return found
 
 
@@ -145,17 +145,24 @@ def unreadable(file: Path, error: OSError) -> str:
     return f"the file could not be read ({error.strerror or type(error).__name__}) — check the disk"
 
 
-def _walk(node: Node, path: tuple[str, ...]) -> Iterator[tuple[str, Scalar]]:
+def walk(node: Node, path: tuple[str, ...] = (),
+         is_item: Callable[[Node], bool] | None = None) -> Iterator[tuple[str, Scalar | Mapping]]:
+    """Every piece of wording in file order, labelled by its place ('steps/why/text'), the
+    one labelling the translation check and the studio share; with `is_item`, also each list
+    entry it accepts (a step, a card), just before that entry's wording."""
     if isinstance(node, Scalar):
         if path:
             yield "/".join(path), node
     elif isinstance(node, Mapping):
         for key, (_mark, value) in node.entries.items():
             if key not in NOT_WORDING:
-                yield from _walk(value, (*path, key))
+                yield from walk(value, (*path, key), is_item)
     else:
         for index, item in enumerate(node.items, start=1):
-            yield from _walk(item, (*path, item_label(item, index)))
+            label = item_label(item, index)
+            if is_item is not None and is_item(item):
+                yield "/".join((*path, label)), item  # type: ignore[misc]
+            yield from walk(item, (*path, label), is_item)
 
 
 def item_label(item: Node, index: int) -> str:
