@@ -47,7 +47,7 @@ def updates_per_second(engine: Engine, location: Path | str, chats: int) -> tupl
     store = SessionStore(location)
     api = FakeBotApi(token=TOKEN)
     coach = coach_app(engine, store, api)
-    updates = build_updates(api, coach.bot, scripted_actions(engine), chats)
+    updates = build_updates(api, scripted_actions(engine), chats)
     wall, _cpu = asyncio.run(run(coach, updates))
     finished = sum(1 for c in range(10_000, 10_000 + chats)
                    if (s := store.load(c).session) is not None and s.finished)

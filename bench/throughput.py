@@ -28,6 +28,7 @@ import resource
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from telegram import Update
@@ -39,7 +40,7 @@ from bot.store import SessionStore
 from dialogues import callbacks
 from dialogues.content.loader import load_library
 from dialogues.engine import Engine
-from dialogues.events import ShowHome, StartDialogue, TextInput
+from dialogues.events import ShowMenu, StartDialogue, TextInput
 from dialogues.model import Step, StepKind
 from dialogues.outputs import Message
 from tests.support.botapi import FakeBotApi, RecordingRequest
@@ -89,14 +90,16 @@ def tap(result, label: str) -> str:
     raise LookupError(f"no button {label!r} at this step")
 
 
-def scripted_actions(engine: Engine) -> list[tuple[str, str]]:
-    """The walk as (kind, payload): callback data for taps, text for answers; the same for
-    every person, since callback data depends only on the path taken."""
+def scripted_actions(engine: Engine, answers: Iterator[str] | None = None
+                     ) -> list[tuple[str, str]]:
+    """The walk as (kind, payload): callback data for taps, text for answers (`ANSWER`, or the
+    next of `answers` at each text step); the same for every person, since callback data
+    depends only on the path taken."""
     locale = engine.library.locale("en")
     dialogue, ui = locale.dialogues[DIALOGUE], locale.ui
-    result = engine.handle(None, ShowHome())
+    result = engine.handle(None, ShowMenu())
     data = tap(result, dialogue.title)
-    actions: list[tuple[str, str]] = [("text", "/start"), ("tap", data)]
+    actions: list[tuple[str, str]] = [("text", "/menu"), ("tap", data)]
     result = engine.handle(result.session, callbacks.decode(data))
     ticked, state = 0, None
     while result.session is not None and not result.session.finished:
@@ -105,8 +108,9 @@ def scripted_actions(engine: Engine) -> list[tuple[str, str]]:
         state = step.id
         label = choose(step, ui, ticked)
         if label is None:
-            actions.append(("text", ANSWER))
-            result = engine.handle(result.session, TextInput(ANSWER))
+            typed = next(answers) if answers is not None else ANSWER
+            actions.append(("text", typed))
+            result = engine.handle(result.session, TextInput(typed))
         else:
             data = tap(result, label)
             actions.append(("tap", data))

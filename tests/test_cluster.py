@@ -6,6 +6,7 @@ prompts sent exactly once."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -14,14 +15,18 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bench.throughput import scripted_actions
 from bot.features import FEATURES
 from bot.features.schedules.store import SENT, ScheduleStore
 from bot.store import SessionStore
+from dialogues.content.loader import load_library
+from dialogues.engine import Engine
 from dialogues.schedules.model import Timing
 from tests.support.balancer import Balancer
 from tests.support.botapi import BotApiServer, FakeBotApi
@@ -37,8 +42,11 @@ PROMPTS = 200
 RATE = 10  # prompts per second, so that the kill comes mid-broadcast on a slow machine too
 FIRST_GROUP = -1_000_000_000_001
 REPO = Path(__file__).resolve().parent.parent
-ANSWERS = ("To learn from people in the sex trades", "Patience", "A clinic we both refer to",
-           "Meeting space")
+
+
+def answers() -> Iterator[str]:
+    """Each typed answer of the walk different, so a lost or doubled one shows in the summary."""
+    return (f"Typed answer number {n} of the cluster walk" for n in itertools.count(1))
 
 
 def free_port() -> int:
@@ -113,12 +121,14 @@ class Person:
     def send(self, text: str) -> None:
         self.post(self.api.message_update(text, chat_id=USER, user_id=USER))
 
-    def tap(self, label: str) -> None:
+    def act(self, kind: str, payload: str) -> None:
+        """Type `payload`, or tap the button whose callback data it is."""
+        if kind == "text":
+            self.send(payload)
+            return
         message = self.api.last_message(USER)
         assert message is not None
-        rows = message.get("reply_markup", {}).get("inline_keyboard", [])
-        [data] = [b["callback_data"] for row in rows for b in row if label in b["text"]][:1]
-        self.post(self.api.callback_update(message, data, user_id=USER))
+        self.post(self.api.callback_update(message, payload, user_id=USER))
 
 
 def prompts_sent(api: FakeBotApi) -> dict[int, int]:
@@ -141,6 +151,8 @@ def kill_between_sends(api: FakeBotApi, bot: WebhookBot) -> None:
 def test_two_processes_one_killed_lose_and_double_nothing(postgres: PostgresServer,
                                                           tmp_path: Path) -> None:
     url = postgres.new_database()
+    walk = scripted_actions(Engine(load_library(REPO / "content")), answers())
+    typed = [payload for kind, payload in walk if kind == "text" and not payload.startswith("/")]
     chats = due_schedules(url, PROMPTS)
     api = FakeBotApi(token=TOKEN)
     ports = [free_port(), free_port()]
@@ -154,27 +166,16 @@ def test_two_processes_one_killed_lose_and_double_nothing(postgres: PostgresServ
                 wait_until(bots[-1].listening, f"bot {i} to listen", timeout=90)
             person = Person(api, balancer)
             wait_until(lambda: len(prompts_sent(api)) >= 20, "the broadcast to start")
-            person.send("/start")
-            person.tap("Before you reach out")
-            person.tap("Continue")
-            person.send(ANSWERS[0])
-            person.tap("Both us and the community")
-            person.tap("Humility")
-            bots[1].process.send_signal(signal.SIGHUP)  # content reloaded on one process...
-            wait_until(lambda: "another process reloaded" in bots[0].log.read_text(),
-                       "the other process to follow the reload")  # ...reaches the other
-            assert len(prompts_sent(api)) < PROMPTS - 20, "the kill must come mid-broadcast"
-            kill_between_sends(api, bots[0])
-            person.tap("Done")
-            person.send(ANSWERS[1])
-            person.tap("Both")
-            person.tap("Yes")
-            person.send(ANSWERS[2])
-            person.tap("Yes")
-            person.send(ANSWERS[3])
-            person.tap("Yes")
-            person.tap("Ask each one")
-            person.tap("Yes")
+            half = len(walk) // 2
+            for index, (kind, payload) in enumerate(walk):
+                if index == half // 2:  # content reloaded on one process reaches the other
+                    bots[1].process.send_signal(signal.SIGHUP)
+                    wait_until(lambda: "another process reloaded" in bots[0].log.read_text(),
+                               "the other process to follow the reload")
+                if index == half:
+                    assert len(prompts_sent(api)) < PROMPTS - 20, "the kill must come mid-broadcast"
+                    kill_between_sends(api, bots[0])
+                person.act(kind, payload)
             summary = api.last_message(USER)["text"]
             wait_until(lambda: len(prompts_sent(api)) >= PROMPTS, "every prompt", timeout=60)
             time.sleep(1)  # anything sent twice would show by now
@@ -183,9 +184,8 @@ def test_two_processes_one_killed_lose_and_double_nothing(postgres: PostgresServ
                 if bot.process.poll() is None:
                     bot.kill()
     assert balancer.routed[ports[0]] > 0 and balancer.routed[ports[1]] > 0
-    for answer in ANSWERS:
+    for answer in typed:
         assert summary.count(answer) == 1, answer
-    assert summary.count("Humility") == 1
     counts = prompts_sent(api)
     assert sorted(counts) == sorted(chats)
     assert set(counts.values()) == {1}
