@@ -50,8 +50,9 @@ class BroadcastBudget:
     """Telegram's limit (about 30 messages/s) is per bot, not per process. Each broadcast
     message reserves the next free moment in the database, `1/rate` seconds after the one
     before, whichever process reserved it, and is sent at that moment. A process reserves one
-    moment at a time (the next only once the message is sent), so one that was held up sends
-    one message late, never a burst of them."""
+    moment at a time (the next only once the wait for the last is over), so one that was held
+    up sends one message late, never a burst of them; the send itself is outside the lock, so
+    a 429 waited out by one message does not hold up the others."""
 
     def __init__(self, schedules: ScheduleStore, rate: float,
                  sleep: Sleep = asyncio.sleep) -> None:
@@ -67,7 +68,7 @@ class BroadcastBudget:
             slot = self.schedules.reserve_send(now_ms, self.interval_ms)
             if slot > now_ms:
                 await self.sleep((slot - now_ms) / 1000)
-            yield
+        yield
 
 
 def utc_now() -> datetime:
