@@ -1,23 +1,28 @@
 """Calls to Telegram that keep within its limits and survive a flaky network: requests to
 chats are spaced evenly (29.5 a second, no opening burst) and never more than Telegram's 30
-go within one second, at most
-`group_per_minute` to one group; a 429 `RetryAfter` is waited out by the request it refused
-while the others keep their pace; timeouts, dropped connections and 5xx errors are retried
-with a growing pause. A timed-out call may in rare cases have reached Telegram, so a reply
-can arrive twice; a lost reply would be worse.
+can reach it within one second, at most `group_per_minute` to one group; a 429 `RetryAfter`
+is waited out by the request it refused while the others keep their pace; timeouts, dropped
+connections and 5xx errors are retried with a growing pause. A timed-out call may in rare
+cases have reached Telegram, so a reply can arrive twice; a lost reply would be worse.
 
 Why not PTB's `AIORateLimiter` (issue 15): its bucket starts full, so a broadcast began with
 twice the limit in its first second; and each 429 held every request, while those already
 admitted waited inside the bucket and then went out together, over the limit again.
+
+Why each request counts from its start until its answer: a request reaches Telegram at some
+moment between the two, unknown to us. Counting only starts let a request slowed on the way
+arrive in the same second as the ones sent after it (31 or 32 in a second were recorded at the
+receiver); counting whole spans, at most 30 can arrive in any second whatever the delays.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import warnings
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -50,8 +55,11 @@ class PatientRateLimiter(BaseRateLimiter[int]):
         self.group_per_minute = group_per_minute
         self._clock = clock
         self._sleep = sleep
+        self.most_per_second = most_per_second
         self._next = 0.0  # the clock time of the next turn
-        self._sent: deque[float] = deque(maxlen=most_per_second)  # when the last ones went
+        self._answered: deque[float] = deque(maxlen=most_per_second)  # when the last answers came
+        self._in_flight = 0  # requests sent and not yet answered
+        self._an_answer_came = asyncio.Event()
         self._turn = asyncio.Lock()  # first come, first served
         self._groups: dict[int | str, AsyncLimiter] = {}
 
@@ -64,23 +72,47 @@ class PatientRateLimiter(BaseRateLimiter[int]):
     def now(self) -> float:
         return self._clock() if self._clock else asyncio.get_running_loop().time()
 
-    async def slot(self) -> float:
-        """Wait for this request's turn and return when it went. Turns are a `gap` apart on a
-        fixed schedule, so a request woken late does not delay the ones after it; and never
-        more than `most_per_second` go within one second (a late loop catches up without a
-        burst over the limit)."""
+    @contextlib.asynccontextmanager
+    async def turn(self) -> AsyncIterator[float]:
+        """Wait for a request's turn and hold it until the request is answered; gives the
+        moment it went."""
+        start = await self._wait_for_turn()
+        try:
+            yield start
+        finally:
+            self._in_flight -= 1
+            self._answered.append(self.now())
+            self._an_answer_came.set()
+
+    async def _wait_for_turn(self) -> float:
+        """Turns are a `gap` apart on a fixed schedule, so a request woken late does not delay
+        the ones after it; and a request goes only when fewer than `most_per_second` others
+        were unanswered at some moment of the second before (a late loop catches up without
+        a burst over the limit)."""
         async with self._turn:
             late = self.now() - self._next
             scheduled = self._next if late <= CATCH_UP else self.now()  # else: idle, start anew
-            start = max(self.now(), scheduled)
-            if len(self._sent) == self._sent.maxlen:
-                start = max(start, self._sent[0] + 1.0)
+            while (window := self._window_opens()) is None:
+                self._an_answer_came.clear()
+                await self._an_answer_came.wait()
+            start = max(self.now(), scheduled, window)
             wait = start - self.now()
             if wait > 0:
                 await self._sleep(wait)
             self._next = scheduled + self.gap
-            self._sent.append(self.now())
-            return self._sent[-1]
+            self._in_flight += 1
+            return self.now()
+
+    def _window_opens(self) -> float | None:
+        """The earliest moment a new request keeps the limit in every second that it could
+        reach Telegram in: the others that may arrive in its second are those in flight and
+        those answered less than a second before it. None while too many are in flight."""
+        allowed = self.most_per_second - 1 - self._in_flight  # answered ones that may be near
+        if allowed < 0:
+            return None
+        if allowed >= len(self._answered):
+            return 0.0
+        return self._answered[-1 - allowed] + 1.0
 
     async def process_request(
         self,
@@ -115,9 +147,9 @@ class PatientRateLimiter(BaseRateLimiter[int]):
                 group = self._group(chat_id)
                 if group is not None:
                     await group.acquire()
-                await self.slot()
             try:
-                return await callback(*args, **kwargs)
+                async with self._paced(chat_id):
+                    return await callback(*args, **kwargs)
             except RetryAfter as error:
                 if attempt == retries:
                     raise
@@ -125,6 +157,10 @@ class PatientRateLimiter(BaseRateLimiter[int]):
                 log.info("flood control: retrying one request after %.1f s", seconds + 0.1)
                 await self._sleep(seconds + 0.1)
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _paced(self, chat_id: object) -> contextlib.AbstractAsyncContextManager[object]:
+        """A turn for a request to a chat; others (getUpdates, getMe…) are not paced."""
+        return self.turn() if chat_id is not None else contextlib.nullcontext()
 
     def _group(self, chat_id: object) -> AsyncLimiter | None:
         """The per-group limiter for a group or channel (negative or @name ids), else None."""

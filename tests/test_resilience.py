@@ -1,10 +1,12 @@
 """The limiter in front of Telegram: chats' requests evenly spaced (never more than the limit
-in any second, no opening burst), a flood-control answer retried by the request it refused,
-network failures retried, and a bad request final. A fake clock: nothing here waits."""
+in any second, counting each request from its start until its answer; no opening burst), a
+flood-control answer retried by the request it refused, network failures retried, and a bad
+request final. A fake clock: nothing here waits."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 from typing import Any
 
@@ -49,6 +51,12 @@ def answers(*outcomes: object):
     return callback, calls
 
 
+async def went(paced: PatientRateLimiter) -> float:
+    """Take a turn for a request answered at once; the moment it went."""
+    async with paced.turn() as start:
+        return start
+
+
 def busiest_second(times: list[float]) -> int:
     return max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
 
@@ -56,12 +64,26 @@ def busiest_second(times: list[float]) -> int:
 async def test_requests_to_chats_are_spaced_with_no_opening_burst() -> None:
     time = FakeTime()
     paced = limiter(time, per_second=32)  # paced faster than the 30 a second allowed
-    starts = [await paced.slot() for _ in range(90)]  # 90 arriving at once (each waits its turn)
+    starts = [await went(paced) for _ in range(90)]  # 90 arriving at once (each waits its turn)
     time.now = 10.0  # after a quiet spell, the next request goes at once, then spaced again
-    later = [await paced.slot() for _ in range(3)]
+    later = [await went(paced) for _ in range(3)]
     assert busiest_second(starts) == 30 and starts[0] == 0.0
     assert all(b - a >= paced.gap - 1e-9 for a, b in itertools.pairwise(starts))
     assert later == pytest.approx([10.0, 10.0 + paced.gap, 10.0 + 2 * paced.gap])
+
+
+async def test_a_slow_answer_keeps_its_request_in_the_second_it_may_arrive_in() -> None:
+    time = FakeTime()
+    paced = limiter(time, per_second=30)
+    async with contextlib.AsyncExitStack() as unanswered:
+        starts = [await unanswered.enter_async_context(paced.turn()) for _ in range(30)]
+        waiting = asyncio.create_task(went(paced))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert not waiting.done()  # 30 unanswered: any of them may still be on its way
+        time.now = 2.0  # the answers come late: their requests may have arrived just now
+    assert await waiting == pytest.approx(3.0)  # a second after the answers, not at 1.0
+    assert starts == pytest.approx([n * paced.gap for n in range(30)])
 
 
 async def test_each_request_to_a_chat_takes_a_slot() -> None:
@@ -76,10 +98,10 @@ async def test_each_request_to_a_chat_takes_a_slot() -> None:
 async def test_a_late_turn_does_not_delay_the_next() -> None:
     time = FakeTime()
     paced = limiter(time, per_second=20)
-    assert await paced.slot() == 0.0
+    assert await went(paced) == 0.0
     time.now = 0.08  # the loop was held up: this turn (due at 0.05) goes late
-    assert await paced.slot() == pytest.approx(0.08)
-    assert await paced.slot() == pytest.approx(0.10)  # the schedule's time, not 0.08 + 0.05
+    assert await went(paced) == pytest.approx(0.08)
+    assert await went(paced) == pytest.approx(0.10)  # the schedule's time, not 0.08 + 0.05
 
 
 async def test_requests_without_a_chat_are_not_paced() -> None:
