@@ -6,10 +6,11 @@ memory the model adds, and accuracy per half and per style of question.
 
 The process pins itself to one CPU core (numpy and tokenizers to one thread) before timing.
 The baseline is BM25Okapi over lower-cased words with no stemming, synonyms, typo repair or
-threshold, so it always answers. Figures are printed per half of
-tests/data/guidance_questions.yaml (dev, holdout) and tests/data/guidance_questions_fresh.yaml
-(design, fresh), then per style (tests.support.evaluation.style) over the tuning halves
-(dev + design) and the test halves (holdout + fresh).
+threshold, so it always answers. Figures are printed per half of tests/data/ (dev, holdout;
+design, fresh; third; tuning; unseen), then per style (tests.support.evaluation.style) over the
+tuning halves (dev + design + third + tuning), the test halves (holdout + fresh) and the unseen
+set (four writers who never saw the cards; measured once before the fourth round's changes and
+once after).
 """
 
 from __future__ import annotations
@@ -46,7 +47,10 @@ from tests.support.evaluation import (  # noqa: E402
     style,
 )
 
-TUNING, TEST = ("dev", "design"), ("holdout", "fresh")
+TUNING, TEST, UNSEEN = ("dev", "design", "third", "tuning"), ("holdout", "fresh"), ("unseen",)
+QUESTION_FILES = ("guidance_questions.yaml", "guidance_questions_fresh.yaml",
+                  "guidance_questions_third.yaml", "guidance_questions_tuning.yaml",
+                  "guidance_questions_unseen.yaml")
 
 
 def baseline(cards: tuple[Card, ...]) -> Rank:
@@ -117,13 +121,13 @@ def report(name: str, rank: Rank, questions: list[Question], rounds: int) -> flo
     times = latencies(rank, questions, rounds)
     p95 = percentile(times, 0.95)
     print(f"\n{name}\n  latency p50 {percentile(times, 0.5):.3f} ms, p95 {p95:.3f} ms")
-    for half in (*TUNING, *TEST):
+    for half in (*TUNING, *TEST, *UNSEEN):
         figures: Figures = measure([q for q in questions if q.half == half], rank)
         print(f"  {half:8} {figures}")
         writers = sorted({q.writer for q in questions if q.half == half and q.writer})
         for writer in writers if len(writers) > 1 else ():
             print(f"    set {writer}  {measure([q for q in questions if q.writer == writer], rank)}")
-    for label, halves in (("tuning", TUNING), ("test", TEST)):
+    for label, halves in (("tuning", TUNING), ("test", TEST), ("unseen", UNSEEN)):
         for kind in STYLES:
             figures = measure([q for q in questions if q.half in halves and style(q) == kind],
                               rank)
@@ -142,8 +146,7 @@ def main() -> int:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     lexical, hybrid, cards, load = loaded()
     data = REPO / "tests" / "data"
-    questions = [*load_questions(data / "guidance_questions.yaml"),
-                 *load_questions(data / "guidance_questions_fresh.yaml")]
+    questions = [q for name in QUESTION_FILES for q in load_questions(data / name)]
     print(f"{len(cards)} cards, {len(questions)} questions, {args.rounds} rounds, one core")
     print(f"content load {load['content']:.2f} s; with the lexical index "
           f"{load['lexical']:.2f} s; model + card vectors {load['model']:.2f} s "
@@ -152,7 +155,8 @@ def main() -> int:
     p95 = {name: report(name, rank, questions, args.rounds) for name, rank in {
         "lexical only (FTS5 bm25 + synonyms + typos, 'no guidance' threshold, out-of-scope "
         "list)": ours(lexical),
-        "hybrid (lexical + WordLlama, RRF k=10, sentence coverage, calibrated confidence)":
+        "hybrid (lexical + WordLlama, RRF k=10, sentence coverage, calibrated confidence "
+        "with the kind of ask)":
             ours(hybrid),
         "baseline (rank-bm25 BM25Okapi, always answers)": baseline(cards),
     }.items()}

@@ -1,13 +1,16 @@
 """Search quality on the labelled staff questions, held to the issue's targets on each half:
 tests/data/guidance_questions.yaml (dev: written with the cards; holdout: set aside while they
-were written) and tests/data/guidance_questions_fresh.yaml (written later by others from the
-guidelines only; design: used to recalibrate the "no guidance" decision; fresh: only measured)
-and tests/data/guidance_questions_unseen.yaml (unseen: three independent writers, measured
-once before the hybrid search and once after it; never read by anyone tuning).
+were written), guidance_questions_fresh.yaml (written later by others from the guidelines only;
+design: used to recalibrate the "no guidance" decision; fresh: only measured),
+guidance_questions_third.yaml (third: the third round's unseen set, tuning data since),
+guidance_questions_tuning.yaml (tuning: written to fit the decision) and
+guidance_questions_unseen.yaml (unseen: four independent writers, measured once before the
+fourth round's changes and once after; never read by anyone tuning).
 
 Targets the search does not reach yet are marked as expected failures (strict, so reaching one
 turns the mark into a failure to remove); the measured figures are in BENCHMARKS.md. The search
-measured is the bot's: hybrid (dialogues.guidance.hybrid), tuned on dev and design only.
+measured is the bot's: hybrid (dialogues.guidance.hybrid), tuned on dev, design, third and
+tuning only.
 """
 
 from __future__ import annotations
@@ -22,23 +25,28 @@ from tests.support.evaluation import Figures, Question, load_questions, measure
 
 DATA = Path(__file__).resolve().parent / "data"
 QUESTION_FILES = (DATA / "guidance_questions.yaml", DATA / "guidance_questions_fresh.yaml",
+                  DATA / "guidance_questions_third.yaml", DATA / "guidance_questions_tuning.yaml",
                   DATA / "guidance_questions_unseen.yaml")
-HALVES = ("dev", "holdout", "design", "fresh", "unseen")
+HALVES = ("dev", "holdout", "design", "fresh", "third", "tuning", "unseen")
 TARGETS = {"top1": 0.75, "top3": 0.90, "no_guidance": 0.80}
 # Issue 18's targets for questions written by people who never saw the cards (the halves of
 # the later file): the first card right ≥ 80 %, a right card in three ≥ 93 %, 9 in 10
 # unanswerable questions declined.
 FRESH_TARGETS = {"top1": 0.80, "top3": 0.93, "no_guidance": 0.90}
-FRESH_HALVES = ("design", "fresh", "unseen")
-# Measured below target with the hybrid search (see BENCHMARKS.md, "Hybrid search"): every
-# issue-4 target is met on every half; on the fresh half, long and Spanish questions improved
-# most, and the misses left are ordinary questions and unanswerable ones the model finds near
-# a card.
-SHORT_OF_TARGET = {("unseen", "no_guidance"): "measured 69.4 % (25 of 36)"}
+FRESH_HALVES = ("design", "fresh", "third", "tuning", "unseen")
+# Measured below target after the fourth round (BENCHMARKS.md, "Quick guidance, fourth round"):
+# the kind-of-ask signal declines more unanswerable questions everywhere, and on the fresh and
+# unseen halves a few answerable ones with them; the unseen set was below its top-1 and top-3
+# targets before the round too (79.1 % and 89.9 %).
+SHORT_OF_TARGET = {
+    ("fresh", "top3"): "measured 89.9 % (205 of 228)",
+    ("unseen", "top3"): "measured 88.5 % (131 of 148)",
+}
 SHORT_OF_FRESH_TARGET = {
-    ("unseen", "no_guidance"): "measured 69.4 % (25 of 36)",
-    ("fresh", "top3"): "measured 91.7 % (209 of 228)",
-    ("fresh", "no_guidance"): "measured 83.7 % (77 of 92)",
+    ("fresh", "top3"): "measured 89.9 % (205 of 228)",
+    ("tuning", "no_guidance"): "measured 84.0 % (84 of 100)",
+    ("unseen", "top1"): "measured 77.7 % (115 of 148)",
+    ("unseen", "top3"): "measured 88.5 % (131 of 148)",
 }
 
 
@@ -73,14 +81,28 @@ def test_labelled_set_is_big_and_varied_enough() -> None:
     assert {q.half for q in questions} == {"dev", "holdout"}
 
 
-def test_unseen_set_comes_from_three_writers_in_every_style() -> None:
-    """180 questions, 60 from each of three writers, each writer's set holding short, ordinary,
+def test_unseen_set_comes_from_four_writers_in_every_style() -> None:
+    """200 questions, 50 from each of four writers, each writer's set holding short, ordinary,
     long, Spanish and out-of-scope questions (the last with no expected section)."""
+    questions = load_questions(QUESTION_FILES[4])
+    assert len(questions) == 200 and {q.half for q in questions} == {"unseen"}
+    for writer in ("L", "M", "N", "O"):
+        assert sum(q.writer == writer for q in questions) == 50
+        assert sum(q.writer == writer and not q.expect for q in questions) == 13
+
+
+def test_the_third_rounds_set_keeps_its_three_writers() -> None:
     questions = load_questions(QUESTION_FILES[2])
-    assert len(questions) == 180 and {q.half for q in questions} == {"unseen"}
+    assert len(questions) == 180 and {q.half for q in questions} == {"third"}
     for writer in ("I", "J", "K"):
         assert sum(q.writer == writer for q in questions) == 60
         assert sum(q.writer == writer and not q.expect for q in questions) == 12
+
+
+def test_the_tuning_set_leans_on_questions_the_guidelines_do_not_answer() -> None:
+    questions = load_questions(QUESTION_FILES[3])
+    assert len(questions) == 150 and {q.half for q in questions} == {"tuning"}
+    assert sum(not q.expect for q in questions) == 100
 
 
 def test_fresh_set_has_both_kinds_of_question_in_each_half() -> None:

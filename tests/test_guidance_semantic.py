@@ -15,7 +15,7 @@ import pytest
 
 from dialogues.content.problems import Mark
 from dialogues.guidance.cards import Card, OutOfScope
-from dialogues.guidance.confidence import ANSWER_CONFIDENCE, confidence
+from dialogues.guidance.confidence import ANSWER_CONFIDENCE, Signals, confidence
 from dialogues.guidance.hybrid import HybridSearch, sentences
 from dialogues.guidance.index import CardIndex, Guidance
 from dialogues.guidance.semantic import SemanticIndex, fuse
@@ -70,12 +70,20 @@ def test_a_question_near_an_out_of_scope_topic_is_less_confident() -> None:
     _similarity, near = index.similarities("how do we fill in the visa application form")
     _similarity, far = index.similarities("should we join the police sting")
     assert near > far
-    assert confidence(0.5, 0.6, near) < confidence(0.5, 0.6, far)
+    assert sure(0.5, 0.6, near) < sure(0.5, 0.6, far)
+
+
+def sure(coverage: float, best: float, outside: float, fact_asked: bool = False) -> float:
+    return confidence(Signals(coverage, best, outside, fact_asked))
 
 
 def test_confidence_grows_with_coverage_and_with_the_margin_over_out_of_scope() -> None:
-    assert confidence(0.2, 0.5, 0.4) < confidence(0.8, 0.5, 0.4) < confidence(0.8, 0.9, 0.4)
-    assert confidence(0.0, 0.3, 0.6) < ANSWER_CONFIDENCE < confidence(1.0, 0.7, 0.3)
+    assert sure(0.2, 0.5, 0.4) < sure(0.8, 0.5, 0.4) < sure(0.8, 0.9, 0.4)
+    assert sure(0.0, 0.3, 0.6) < ANSWER_CONFIDENCE < sure(1.0, 0.7, 0.3)
+
+
+def test_asking_for_a_kind_of_fact_the_guidelines_never_give_lowers_confidence() -> None:
+    assert sure(0.5, 0.6, 0.4, fact_asked=True) < sure(0.5, 0.6, 0.4)
 
 
 def test_a_long_message_is_never_less_covered_than_its_best_sentence() -> None:

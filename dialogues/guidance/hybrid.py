@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from dialogues.guidance.asks import fact_asked
 from dialogues.guidance.cards import Card
-from dialogues.guidance.confidence import ANSWER_CONFIDENCE, confidence
+from dialogues.guidance.confidence import ANSWER_CONFIDENCE, Signals, confidence
 from dialogues.guidance.ranking import Hit, Ranking
 from dialogues.guidance.semantic import SemanticIndex, fuse
+from dialogues.guidance.words import words
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class LexicalIndex(Protocol):
@@ -34,6 +39,9 @@ class LexicalIndex(Protocol):
 LEXICAL_DEPTH = 10  # the lexical search's candidates (its rerank depth)
 SEMANTIC_DEPTH = 20  # the most similar cards fused with them
 RRF_K = 10
+# A sentence stands for the ask only with this many topic words: "how does that work" alone
+# would otherwise be fully covered by any card about work.
+SENTENCE_TOPIC_WORDS = 2
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 
@@ -68,16 +76,30 @@ class HybridSearch:
         hits = tuple(Hit(self.lexical.cards[self._position[card_id]], coverage[card_id],
                          round(float(similarity[self._position[card_id]]), 3))
                      for card_id in fused)
-        best = float(similarity[by_similarity[0]]) if by_similarity else -1.0
-        sure = round(confidence(self._best_coverage(question, lexical), best,
-                                outside_similarity), 3)
+        sure = round(confidence(self._signals(question, lexical, similarity,
+                                              outside_similarity)), 3)
         answered = bool(hits) and not lexical.outside and sure >= ANSWER_CONFIDENCE
         return Ranking(question, hits, answered, lexical.outside, sure)
 
+    def signals(self, question: str) -> Signals:
+        """What the decision reads of `question` (bench/fit_confidence.py fits on these)."""
+        question = question[:2000]
+        return self._signals(question, self.lexical.search(question, LEXICAL_DEPTH),
+                             *self.semantic.similarities(question))
+
+    def _signals(self, question: str, lexical: Ranking, similarity: np.ndarray,
+                 outside_similarity: float) -> Signals:
+        best = float(similarity.max()) if len(similarity) else -1.0
+        return Signals(self._best_coverage(question, lexical), best, outside_similarity,
+                       bool(fact_asked(question)))
+
     def _best_coverage(self, question: str, lexical: Ranking) -> float:
-        """The best card's coverage of the whole message or of any one of its sentences."""
+        """The best card's coverage of the whole message or of any one of its sentences that
+        names a topic of its own."""
         found = [lexical.hits[0].score] if lexical.hits else [0.0]
         for sentence in sentences(question):
+            if len(words(sentence)) < SENTENCE_TOPIC_WORDS:
+                continue
             hits = self.lexical.search(sentence, 1).hits
             found.extend(hit.score for hit in hits)
         return max(found)

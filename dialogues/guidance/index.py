@@ -265,6 +265,12 @@ class Guidance:
                                  self._out_of_scope)
         self._hybrid = HybridSearch(self._index, semantic)
 
+    def hybrid(self) -> HybridSearch | None:
+        """The hybrid search, its model loaded now (None without the model or cards)."""
+        if self._waiting:
+            self._build()
+        return self._hybrid
+
     def search(self, question: str, locale: str | None = None, limit: int = 3) -> Ranking:
         if self._index is None:
             return Ranking(question, (), False)
