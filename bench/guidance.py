@@ -8,9 +8,9 @@ The process pins itself to one CPU core (numpy and tokenizers to one thread) bef
 The baseline is BM25Okapi over lower-cased words with no stemming, synonyms, typo repair or
 threshold, so it always answers. Figures are printed per half of tests/data/ (dev, holdout;
 design, fresh; third; tuning; unseen), then per style (tests.support.evaluation.style) over the
-tuning halves (dev + design + third + tuning), the test halves (holdout + fresh) and the unseen
+tuning halves (dev + design + third + tuning), the test halves (holdout + fresh), the unseen
 set (four writers who never saw the cards; measured once before the fourth round's changes and
-once after).
+once after) and the next set (four more, kept for the next round).
 """
 
 from __future__ import annotations
@@ -47,10 +47,11 @@ from tests.support.evaluation import (  # noqa: E402
     style,
 )
 
-TUNING, TEST, UNSEEN = ("dev", "design", "third", "tuning"), ("holdout", "fresh"), ("unseen",)
+TUNING, TEST = ("dev", "design", "third", "tuning"), ("holdout", "fresh")
+UNSEEN, NEXT = ("unseen",), ("next",)
 QUESTION_FILES = ("guidance_questions.yaml", "guidance_questions_fresh.yaml",
                   "guidance_questions_third.yaml", "guidance_questions_tuning.yaml",
-                  "guidance_questions_unseen.yaml")
+                  "guidance_questions_unseen.yaml", "guidance_questions_next.yaml")
 
 
 def baseline(cards: tuple[Card, ...]) -> Rank:
@@ -121,13 +122,14 @@ def report(name: str, rank: Rank, questions: list[Question], rounds: int) -> flo
     times = latencies(rank, questions, rounds)
     p95 = percentile(times, 0.95)
     print(f"\n{name}\n  latency p50 {percentile(times, 0.5):.3f} ms, p95 {p95:.3f} ms")
-    for half in (*TUNING, *TEST, *UNSEEN):
+    for half in (*TUNING, *TEST, *UNSEEN, *NEXT):
         figures: Figures = measure([q for q in questions if q.half == half], rank)
         print(f"  {half:8} {figures}")
         writers = sorted({q.writer for q in questions if q.half == half and q.writer})
         for writer in writers if len(writers) > 1 else ():
             print(f"    set {writer}  {measure([q for q in questions if q.writer == writer], rank)}")
-    for label, halves in (("tuning", TUNING), ("test", TEST), ("unseen", UNSEEN)):
+    for label, halves in (("tuning", TUNING), ("test", TEST), ("unseen", UNSEEN),
+                          ("next", NEXT)):
         for kind in STYLES:
             figures = measure([q for q in questions if q.half in halves and style(q) == kind],
                               rank)
