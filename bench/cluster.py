@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.schedules import busiest_second
 from bench.throughput import CONTENT, TOKEN, build_updates, run, scripted_actions
 from bot.features import FEATURES
 from bot.features.schedules.store import ScheduleStore
@@ -37,6 +37,7 @@ from dialogues.engine import Engine
 from dialogues.schedules.model import Timing
 from tests.support.botapi import BotApiServer, FakeBotApi
 from tests.support.coach import coach_app
+from tests.support.ports import free_port, listening
 from tests.support.postgres import MISSING, PostgresServer, server_programs
 
 REPO = Path(__file__).resolve().parent.parent
@@ -55,12 +56,6 @@ def updates_per_second(engine: Engine, location: Path | str, chats: int) -> tupl
     return len(updates) / wall, finished
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def start_bot(server: BotApiServer, url: str) -> subprocess.Popen[bytes]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("COACHBOT")}
@@ -71,9 +66,8 @@ def start_bot(server: BotApiServer, url: str) -> subprocess.Popen[bytes]:
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return process
+        if listening(port):
+            return process
         time.sleep(0.1)
     raise RuntimeError("a bot process did not start")
 
@@ -133,11 +127,7 @@ def report(sent: list[tuple[float, int]], prompts: int) -> None:
     duplicates = len(chats) - len(set(chats))
     lost = prompts - len(set(chats))
     rate = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0
-    busiest, start = 0, 0
-    for end, moment in enumerate(times):  # the most sends within any one second
-        while times[start] <= moment - 1.0:
-            start += 1
-        busiest = max(busiest, end - start + 1)
+    busiest = busiest_second(times)
     print(f"broadcast: {len(times)} sends in {times[-1] - times[0]:.1f} s; combined rate "
           f"{rate:.2f} msg/s (target <= 30 and >= 28); busiest second {busiest} sends; "
           f"duplicates {duplicates}; lost {lost}")

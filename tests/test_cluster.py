@@ -10,7 +10,6 @@ import itertools
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ from dialogues.engine import Engine
 from dialogues.schedules.model import Timing
 from tests.support.balancer import Balancer
 from tests.support.botapi import BotApiServer, FakeBotApi
+from tests.support.ports import free_port, listening
 from tests.support.postgres import PostgresServer
 from tests.test_restart import wait_until
 
@@ -47,12 +47,6 @@ REPO = Path(__file__).resolve().parent.parent
 def answers() -> Iterator[str]:
     """Each typed answer of the walk different, so a lost or doubled one shows in the summary."""
     return (f"Typed answer number {n} of the cluster walk" for n in itertools.count(1))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def due_schedules(url: str, count: int) -> list[int]:
@@ -89,8 +83,7 @@ class WebhookBot:
                                         stderr=log.open("w"))
 
     def listening(self) -> bool:
-        with socket.socket() as probe:
-            return probe.connect_ex(("127.0.0.1", self.port)) == 0
+        return listening(self.port)
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)

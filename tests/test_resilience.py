@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
+from bench.schedules import busiest_second
 from bot.resilience import PatientRateLimiter
 
 
@@ -55,10 +56,6 @@ async def went(paced: PatientRateLimiter) -> float:
     """Take a turn for a request answered at once; the moment it went."""
     async with paced.turn() as start:
         return start
-
-
-def busiest_second(times: list[float]) -> int:
-    return max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
 
 
 async def test_requests_to_chats_are_spaced_with_no_opening_burst() -> None:

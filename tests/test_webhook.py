@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,17 +21,12 @@ from dialogues.engine import Engine
 from tests.support.botapi import BotApiServer, FakeBotApi
 from tests.support.chat import running_app
 from tests.support.coach import coach_app
+from tests.support.ports import free_port, listening
 from tests.support.postgres import PostgresServer
 
 TOKEN = "123456:WEBHOOK-TEST"
 SECRET = "s3cret-Token_123"
 REPO = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def post(port: int, update: dict, secret: str | None) -> int:
@@ -64,9 +58,8 @@ def webhook_bot(tmp_path: Path):
                 time.sleep(0.05)
             assert api.calls_of("setWebhook"), "the bot never registered its webhook"
             while time.monotonic() < deadline:
-                with socket.socket() as probe:
-                    if probe.connect_ex(("127.0.0.1", port)) == 0:
-                        break
+                if listening(port):
+                    break
                 time.sleep(0.05)
             yield api, port
         finally:
@@ -107,8 +100,7 @@ def test_a_webhook_without_a_secret_refuses_to_start(tmp_path: Path) -> None:
     assert done.stderr.strip().startswith("Cannot start: WEBHOOK_URL is set but WEBHOOK_SECRET")
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert api.calls_of("setWebhook") == [] and api.calls == []
-    with socket.socket() as probe:
-        assert probe.connect_ex(("127.0.0.1", port)) != 0
+    assert not listening(port)
 
 
 async def test_an_update_that_meets_a_broken_database_connection_is_asked_for_again(

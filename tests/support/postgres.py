@@ -15,12 +15,13 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Sequence
 from itertools import count
 from pathlib import Path
+
+from tests.support.ports import free_port
 
 USER = "coachbot"
 MISSING = ("PostgreSQL's server programs (initdb, pg_ctl) are not installed: "
@@ -37,12 +38,6 @@ def server_programs() -> Path | None:
     return Path(versions[-1]).parent if versions else None
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class PostgresServer:
     """One throwaway cluster; `new_database()` gives each test a database of its own."""
 
@@ -50,7 +45,7 @@ class PostgresServer:
         self.programs = programs
         self.folder = Path(tempfile.mkdtemp(prefix="coachbot-pg-"))
         self.data = self.folder / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self._names = count(1)
         self._owner = "postgres" if os.geteuid() == 0 else None
         self.password = secrets.token_hex(12)
