@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dialogues.content.checks.conflation import conflations
-from dialogues.content.checks.language import Term
+from dialogues.content.checks.language import Term, compile_terms, findings
 
 # The cards that reframe: one about the words for people, one about sex work and trafficking.
 WORDS_CARD = "what_to_call_people"
@@ -26,17 +26,13 @@ class Framing:
     """Finds the reframing card a question calls for, among the reviewers' terms."""
 
     def __init__(self, terms: Iterable[Term]) -> None:
-        self._terms = [(term.pattern(), term.allowed()) for term in terms
-                       if term.term.lower() not in EVERYDAY_MEANINGS]
+        self._terms = compile_terms(term for term in terms
+                                    if term.term.lower() not in EVERYDAY_MEANINGS)
 
     def card_for(self, question: str) -> str:
-        """The id of the card that reframes `question`, or "" when it frames no one harmfully."""
+        """The id of the card that reframes `question`, or "" when it frames no one harmfully
+        (a listed term inside one of its `allow:` phrases does not count, as in the content
+        check)."""
         if any(conflations(question, code) for code in ("en", "es")):
             return CONFLATION_CARD
-        for pattern, allowed in self._terms:
-            for found in pattern.finditer(question):
-                if allowed is None or not any(
-                        a.start() <= found.start() and found.end() <= a.end()
-                        for a in allowed.finditer(question)):
-                    return WORDS_CARD
-        return ""
+        return WORDS_CARD if findings(question, self._terms) else ""

@@ -10,6 +10,7 @@ allows the quoted phrase and not the bare one. Findings are warnings: a person d
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dialogues.content.checks.conflation import conflation_message, conflations
@@ -87,12 +88,12 @@ def check_language(files: ContentFiles, problems: Problems) -> None:
         terms = english if code == "en" or not (files.root / name).exists() else load_terms(
             files, name)
         shown_name = name if terms is not english else LANGUAGE_FILE
-        compiled = [(term, term.pattern(), term.allowed(), term.needles()) for term in terms]
+        compiled = compile_terms(terms)
         for file in files.files(code):
             lines = files.text(file).splitlines()
             for wording in files.wording(file).values():
                 text = wording.node.value
-                for start, end, term in _findings(text, compiled):
+                for start, end, term in findings(text, compiled):
                     mark = _locate(lines, wording.node.mark, text[start:end])
                     problems.warning(mark, language_message(text[start:end], term, shown_name))
                 for start, end in conflations(text, code):
@@ -108,7 +109,12 @@ def language_message(found: str, term: Term, name: str = LANGUAGE_FILE) -> str:
 Compiled = tuple[Term, re.Pattern[str], re.Pattern[str] | None, tuple[str, ...]]
 
 
-def _findings(text: str, compiled: list[Compiled]) -> list[tuple[int, int, Term]]:
+def compile_terms(terms: Iterable[Term]) -> list[Compiled]:
+    """Each term with its patterns, compiled once for many texts."""
+    return [(term, term.pattern(), term.allowed(), term.needles()) for term in terms]
+
+
+def findings(text: str, compiled: list[Compiled]) -> list[tuple[int, int, Term]]:
     """Matches not inside an allowed phrase; a longer term wins over a shorter one it contains
     ('child prostitute' is reported once, not also as 'prostitute')."""
     matches: list[tuple[int, int, Term]] = []
