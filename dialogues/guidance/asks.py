@@ -15,7 +15,7 @@ Phrases are matched as whole folded words (lower case, no accents), in English a
 
 from __future__ import annotations
 
-from dialogues.guidance.words import all_words
+from dialogues.guidance.words import PhraseIndex, all_words, phrase_index, phrases_in
 
 # Each family: phrases that ask for that kind of fact.
 FACT_ASKS: dict[str, tuple[str, ...]] = {
@@ -63,32 +63,22 @@ US_STATES = (
     "wisconsin", "wyoming", "puerto rico", "dc")
 
 
-Phrase = tuple[str, ...]
-Phrases = dict[str, tuple[Phrase, ...]]  # by first word, so a long message stays quick
+def _index(phrases: tuple[str, ...]) -> PhraseIndex:
+    return phrase_index(tuple(all_words(phrase)) for phrase in phrases)
 
 
-def _folded(phrases: tuple[str, ...]) -> Phrases:
-    by_first: dict[str, list[Phrase]] = {}
-    for phrase in phrases:
-        if key := tuple(all_words(phrase)):
-            by_first.setdefault(key[0], []).append(key)
-    return {first: tuple(keys) for first, keys in by_first.items()}
+_FAMILIES = {family: _index(phrases) for family, phrases in FACT_ASKS.items()}
+_LAW, _WHICH_PLACE = _index(LAW_WORDS), _index(WHICH_PLACE)
+_PLACES = _index(PLACE_WORDS + US_STATES)
 
 
-_FAMILIES = {family: _folded(phrases) for family, phrases in FACT_ASKS.items()}
-_LAW, _WHICH_PLACE = _folded(LAW_WORDS), _folded(WHICH_PLACE)
-_PLACES = _folded(PLACE_WORDS + US_STATES)
-
-
-def _names(typed: list[str], phrases: Phrases, judgement_allowed: bool = True) -> bool:
+def _names(typed: list[str], phrases: PhraseIndex, judgement_allowed: bool = True) -> bool:
     """Whether `typed` holds one of `phrases`; with `judgement_allowed` False, an occurrence
     followed within two words by a judgement word ("how much should…") does not count."""
-    for start, word in enumerate(typed):
-        for key in phrases.get(word, ()):
-            end = start + len(key)
-            if tuple(typed[start:end]) == key and (
-                    judgement_allowed or JUDGEMENT_WORDS.isdisjoint(typed[end:end + 2])):
-                return True
+    for start, phrase in phrases_in(typed, phrases):
+        after = typed[start + len(phrase):start + len(phrase) + 2]
+        if judgement_allowed or JUDGEMENT_WORDS.isdisjoint(after):
+            return True
     return False
 
 

@@ -26,11 +26,14 @@ from dialogues.guidance.hybrid import HybridSearch
 from dialogues.guidance.ranking import Hit, Ranking
 from dialogues.guidance.semantic import SemanticIndex, encoder_ready, shared_encoder
 from dialogues.guidance.words import (
+    Phrase,
     all_words,
     card_texts,
     everyday_words,
     is_topic,
     language_of,
+    phrase_index,
+    phrases_in,
     stem,
     terms,
     words,
@@ -63,11 +66,11 @@ class CardIndex:
         # Out-of-scope phrases match words as typed, short and common ones too ("t visa",
         # "visa u"); not stemmed, since stems collide ("irs" and Spanish "ir", "vacate" and
         # "vacation"), so the list names its plurals like the synonyms do.
-        self._outside: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # by first word
+        self._outside_topic: dict[Phrase, str] = {}  # the first topic listing each phrase
         for topic in out_of_scope:
             for phrase in topic.phrases:
-                if key := tuple(all_words(phrase)):
-                    self._outside.setdefault(key[0], []).append((key, topic.id))
+                self._outside_topic.setdefault(tuple(all_words(phrase)), topic.id)
+        self._outside = phrase_index(self._outside_topic)
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.execute("CREATE VIRTUAL TABLE cards USING fts5("
                          "title, asked, answer, more, tokenize='unicode61')")
@@ -109,9 +112,7 @@ class CardIndex:
                     self._synonyms.setdefault(key, {}).setdefault(group.language, []).extend(
                         terms(card_word))
         self._synonym_words = frozenset(w for key in self._synonyms for w in key)
-        self._phrases: dict[str, list[tuple[str, ...]]] = {}  # synonym phrases by first word
-        for key in self._synonyms:
-            self._phrases.setdefault(key[0], []).append(key)
+        self._phrases = phrase_index(self._synonyms)
 
     def _index_spellings(self, synonyms: tuple[SynonymGroup, ...]) -> None:
         """Words as written in the cards and in the synonyms of each language, by first letter:
@@ -152,16 +153,13 @@ class CardIndex:
         found = [self._repair(w, language) if topic else w
                  for w, topic in zip(typed, topical, strict=True)]
         concepts: dict[int, set[str]] = {i: {stem(w)} for i, w in enumerate(found) if topical[i]}
-        for start, word in enumerate(found):
-            for key in self._phrases.get(word, ()):
-                end = start + len(key)
-                if tuple(found[start:end]) != key:
-                    continue
-                meant = [t for code, stems in self._synonyms[key].items()
-                         if language in (None, code) for t in stems]
-                # A phrase of stop words only ("in kind", "get out") stands as a concept itself.
-                for index in [i for i in range(start, end) if i in concepts] or [start]:
-                    concepts.setdefault(index, set()).update(meant)
+        for start, key in phrases_in(found, self._phrases):
+            end = start + len(key)
+            meant = [t for code, stems in self._synonyms[key].items()
+                     if language in (None, code) for t in stems]
+            # A phrase of stop words only ("in kind", "get out") stands as a concept itself.
+            for index in [i for i in range(start, end) if i in concepts] or [start]:
+                concepts.setdefault(index, set()).update(meant)
         return [concepts[i] for i in sorted(concepts) if concepts[i]]
 
     def _weight(self, concept: set[str]) -> float:
@@ -183,11 +181,8 @@ class CardIndex:
 
     def outside(self, typed: list[str]) -> str:
         """The id of the first out-of-scope topic the question's words name, else ""."""
-        for start, word in enumerate(typed):
-            for key, topic in self._outside.get(word, ()):
-                if tuple(typed[start:start + len(key)]) == key:
-                    return topic
-        return ""
+        return next((self._outside_topic[key] for _start, key in phrases_in(typed, self._outside)),
+                    "")
 
     def coverage(self, question: str, card_ids: Iterable[str]) -> dict[str, float]:
         """The lexical confidence of each of `card_ids` for `question` (for cards the semantic

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 import snowballstemmer
@@ -88,6 +89,29 @@ def terms(text: str) -> list[str]:
 def all_words(text: str) -> list[str]:
     """Every word of `text` (folded), stop words and single letters included, in order."""
     return _WORD.findall(fold(text))
+
+
+Phrase = tuple[str, ...]  # folded words, stop words included
+PhraseIndex = dict[str, tuple[Phrase, ...]]  # by first word
+
+
+def phrase_index(phrases: Iterable[Phrase]) -> PhraseIndex:
+    """Phrases by their first word, in the order given, so finding them in a long message
+    costs a look-up per word rather than a comparison per phrase."""
+    by_first: dict[str, list[Phrase]] = {}
+    for phrase in phrases:
+        if phrase:
+            by_first.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(found) for first, found in by_first.items()}
+
+
+def phrases_in(typed: Sequence[str], index: PhraseIndex) -> Iterator[tuple[int, Phrase]]:
+    """Each (start, phrase) of `index` that `typed` holds as whole words, by position and then
+    in the index's order."""
+    for start, word in enumerate(typed):
+        for phrase in index.get(word, ()):
+            if tuple(typed[start:start + len(phrase)]) == phrase:
+                yield start, phrase
 
 
 @lru_cache(maxsize=1)
