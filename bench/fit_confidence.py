@@ -22,22 +22,15 @@ from pathlib import Path
 import numpy as np
 
 from dialogues.content.loader import load_library
-from dialogues.guidance.confidence import Signals
+from dialogues.guidance.confidence import inputs
 from dialogues.guidance.index import Guidance
-from dialogues.guidance.ranking import Ranking
-from tests.support.evaluation import Question, load_questions
+from tests.support.evaluation import Question, cites, load_questions
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
 TUNING = ("dev", "design", "third", "tuning")
 FILES = ("guidance_questions.yaml", "guidance_questions_fresh.yaml",
          "guidance_questions_third.yaml", "guidance_questions_tuning.yaml")
-
-
-def features(signals: Signals) -> list[float]:
-    """The model's inputs, in the order of confidence.py's weights."""
-    return [signals.coverage, signals.best_similarity - signals.outside_similarity,
-            float(signals.fact_asked)]
 
 
 def fit(x: np.ndarray, y: np.ndarray, penalty: float) -> np.ndarray:
@@ -49,10 +42,6 @@ def fit(x: np.ndarray, y: np.ndarray, penalty: float) -> np.ndarray:
         hessian = x.T @ (x * (p * (1 - p))[:, None]) + penalty * np.eye(x.shape[1])
         w -= np.linalg.solve(hessian, x.T @ (p - y) + penalty * w)
     return w
-
-
-def right_in_three(question: Question, ranking: Ranking) -> bool:
-    return any(question.expect & set(hit.card.source) for hit in ranking.hits[:3])
 
 
 def main(argv: list[str]) -> int:
@@ -72,7 +61,7 @@ def main(argv: list[str]) -> int:
                                  if q.half in TUNING]
     ranking = {q: guidance.search(q.text) for q in questions}
     fitted = [q for q in questions if not ranking[q].outside]
-    x = np.array([features(hybrid.signals(q.text)) for q in fitted])
+    x = np.array([inputs(hybrid.signals(q.text)) for q in fitted])
     y = np.array([1.0 if q.expect else 0.0 for q in fitted])
     w = fit(x, y, args.penalty)
     score = dict(zip(fitted, 1.0 / (1.0 + np.exp(-(np.c_[x, np.ones(len(x))] @ w))),
@@ -83,7 +72,7 @@ def main(argv: list[str]) -> int:
 
     def top3(half: str, threshold: float) -> float:
         asked = [q for q in questions if q.half == half and q.expect]
-        return sum(answered(q, threshold) and right_in_three(q, ranking[q])
+        return sum(answered(q, threshold) and any(cites(q, hit.card) for hit in ranking[q].hits[:3])
                    for q in asked) / len(asked)
 
     threshold = max(t / 100 for t in range(30, 96)

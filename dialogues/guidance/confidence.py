@@ -42,9 +42,16 @@ class Signals:
     fact_asked: bool  # asks for a kind of fact the guidelines never give
 
 
+def inputs(signals: Signals) -> tuple[float, float, float]:
+    """The model's inputs, in the order of WEIGHTS (bench/fit_confidence.py fits on these)."""
+    return (signals.coverage, signals.best_similarity - signals.outside_similarity,
+            float(signals.fact_asked))
+
+
+WEIGHTS = (COVERAGE_WEIGHT, MARGIN_WEIGHT, FACT_WEIGHT)
+
+
 def confidence(signals: Signals) -> float:
     """The probability, 0 to 1, that the best card answers the question."""
-    z = (COVERAGE_WEIGHT * signals.coverage
-         + MARGIN_WEIGHT * (signals.best_similarity - signals.outside_similarity)
-         + FACT_WEIGHT * signals.fact_asked + BIAS)
+    z = sum(w * x for w, x in zip(WEIGHTS, inputs(signals), strict=True)) + BIAS
     return 1.0 / (1.0 + math.exp(-z))

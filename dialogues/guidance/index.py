@@ -269,9 +269,7 @@ class Guidance:
     def search(self, question: str, locale: str | None = None, limit: int = 3) -> Ranking:
         if self._index is None:
             return Ranking(question, (), False)
-        if self._waiting:
-            self._build()
-        ranking = self._reframed((self._hybrid or self._index).search(question, limit), limit)
+        ranking = self._reframed((self.hybrid() or self._index).search(question, limit), limit)
         hits = tuple(Hit(self.card(hit.card.id, locale) or hit.card, hit.score, hit.semantic)
                      for hit in ranking.hits)
         return replace(ranking, hits=hits)

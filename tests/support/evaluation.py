@@ -69,6 +69,11 @@ def load_questions(file: Path) -> list[Question]:
             for q in data["questions"]]
 
 
+def cites(question: Question, card: Card) -> bool:
+    """Whether `card` cites one of the sections that answer `question`."""
+    return bool(question.expect & set(card.source))
+
+
 def measure(questions: Iterable[Question], rank: Rank) -> Figures:
     top1 = top3 = answerable = declined = unanswerable = 0
     for question in questions:
@@ -79,7 +84,7 @@ def measure(questions: Iterable[Question], rank: Rank) -> Figures:
             continue
         answerable += 1
         shown = cards[:3] if answered else ()
-        cited = [bool(question.expect & set(card.source)) for card in shown]
+        cited = [cites(question, card) for card in shown]
         top1 += bool(cited) and cited[0]
         top3 += any(cited)
     return Figures(answerable, top1 / max(answerable, 1), top3 / max(answerable, 1),
