@@ -28,6 +28,7 @@ from dialogues.content.problems import ContentError, Severity
 if TYPE_CHECKING:
     from dialogues.engine import Engine
     from dialogues.guidance.index import Hit
+    from dialogues.model import Library
 
 log = logging.getLogger("coachbot")
 WEBHOOK_WITHOUT_SECRET = (
@@ -59,13 +60,18 @@ FEEDBACK_ENVIRONMENT = """environment:
 GRAPH_FOLDER = Path(__file__).resolve().parent.parent / "docs" / "dialogues"
 
 
-def _engine(content: Path, require_approved: bool = False) -> Engine:
-    from dialogues.engine import Engine  # not for `check`: the engine imports the state machines
-
+def _library(content: Path, require_approved: bool = False) -> Library:
+    """The content, or a ContentError listing its problems."""
     library, problems = load_content(content, require_approved)
     if library is None:
         raise ContentError(problems)
-    return Engine.serving(library)
+    return library
+
+
+def _engine(content: Path, require_approved: bool = False) -> Engine:
+    from dialogues.engine import Engine  # not for `check`: the engine imports the state machines
+
+    return Engine.serving(_library(content, require_approved))
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -163,9 +169,7 @@ def cmd_graph(args: argparse.Namespace, settings: Settings) -> int:
     """Write a dialogue's flow as a Mermaid diagram in a Markdown file."""
     from dialogues import graph  # the diagram extension of the state machines
 
-    library, problems = load_content(_content(args, settings), require_approved=False)
-    if library is None:
-        raise ContentError(problems)
+    library = _library(_content(args, settings))
     dialogues = library.locale(args.locale).dialogues
     if args.all:
         chosen = list(dialogues.values())
