@@ -24,9 +24,9 @@ from bot.studio.content import (
     Severity,
     check_reviews,
     fingerprint,
+    load_sections,
     locales,
     read_lock,
-    read_yaml,
     shown,
     walk,
 )
@@ -61,7 +61,7 @@ class Catalog:
         self.problems = sorted(set(problems.items))
         self.files = ContentFiles(self.root, Problems())
         self.codes = locales(self.root)
-        self.sections = self._sections()
+        self.sections = load_sections(self.files)  # read as the loader reads them
         self.reviews = {r.path: r for r in check_reviews(self.files, Problems())}
 
     # --- the menu ----------------------------------------------------------------------------
@@ -199,16 +199,6 @@ class Catalog:
                 continue
             before[-1]["problems"].append({**problem_json(problem), "locale": code})
         return loose
-
-    def _sections(self) -> dict[str, str]:
-        file = self.root / "sections.yaml"
-        top = read_yaml(file, Problems(), shown(self.root, file)) if file.exists() else None
-        listed = top.get("sections") if isinstance(top, Mapping) else None
-        if not isinstance(listed, Mapping):
-            return {}
-        return {key: value.value.strip() if isinstance(value, Scalar) else key
-                for key, (_mark, value) in listed.entries.items()}
-
 
 def _topic(file: Path) -> str:
     """A guidance file's topic as its opening comment names it ("Human trafficking intervention

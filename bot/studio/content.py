@@ -21,9 +21,9 @@ from dialogues.content.files import (
     shown,
     walk,
 )
-from dialogues.content.loader import check_library
+from dialogues.content.loader import check_library, load_sections
 from dialogues.content.problems import Mark, Problem, Problems, Severity
-from dialogues.content.yamlsource import REVIEW_KEY, Mapping, Node, Scalar, Sequence, read_yaml
+from dialogues.content.yamlsource import REVIEW_KEY, Mapping, Node, Scalar, Sequence
 from dialogues.engine import Engine
 from dialogues.events import Event, GoBack, Resume, StartDialogue, TextInput
 from dialogues.model import Dialogue, Library, Step
@@ -82,9 +82,9 @@ __all__ = [
     "fingerprint",
     "item_label",
     "load",
+    "load_sections",
     "locales",
     "read_lock",
-    "read_yaml",
     "record_translation",
     "run_checks",
     "serving",
