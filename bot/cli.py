@@ -21,7 +21,7 @@ from bot.database import DatabaseUnusable, open_database
 from bot.settings import Settings
 from dialogues.content.checks.review import Review, unapproved
 from dialogues.content.checks.translations import record_translation
-from dialogues.content.files import from_here
+from dialogues.content.files import from_here, place
 from dialogues.content.loader import check_library_report
 from dialogues.content.problems import ContentError, Severity
 
@@ -90,7 +90,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         later = f", and {held} more that may follow from them" if held else ""
         print(f"\n{_count(shown.count(Severity.ERROR), 'error')} and "
               f"{_count(shown.count(Severity.WARNING), 'warning')}{later}, in "
-              f"{_place(content)}. Fix the errors and run the check again.",
+              f"{place(content)}. Fix the errors and run the check again.",
               file=sys.stderr)
         return 1
     dialogues = len(library.locales["en"].dialogues)
@@ -108,12 +108,6 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         print("--strict: warnings count as failures.", file=sys.stderr)
         return 1
     return 0
-
-
-def _place(folder: Path) -> str:
-    """A folder as a path that opens from here (relative when it is below the current folder)."""
-    relative = os.path.relpath(folder.resolve())
-    return str(folder.resolve()) if relative.startswith("..") else relative
 
 
 def _print_review(reviews: list[Review], here: Callable[[str], str], every: bool) -> None:

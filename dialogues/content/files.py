@@ -46,16 +46,22 @@ def shown(root: Path, file: Path) -> str:
     return str(Path(root.name) / file.relative_to(root))
 
 
+def place(folder: Path) -> str:
+    """A folder as a path that opens from the current folder: relative when it is below it,
+    else absolute."""
+    resolved = folder.resolve()
+    try:
+        relative = os.path.relpath(resolved)
+    except ValueError:  # another drive
+        return str(resolved)
+    return str(resolved) if relative.startswith("..") else relative
+
+
 def from_here(root: Path) -> Callable[[str], str]:
     """Rewrites the paths in a message (content/en/ui.yaml) so they open from the current
     folder, wherever the content folder is: the reviewer can paste them into a command."""
     name = root.resolve().name
-    try:
-        base = os.path.relpath(root.resolve())
-    except ValueError:  # another drive
-        base = str(root.resolve())
-    if base.startswith(".."):
-        base = str(root.resolve())
+    base = place(root)
     if base == name:
         return lambda text: text
     pattern = re.compile(rf"(?<![\w/.-]){re.escape(name)}/(?=\w)")
