@@ -2,15 +2,14 @@
 
     python -m bench.fit_confidence
 
-Reads only the tuning halves of tests/data/ (dev, design, third, tuning; never holdout, fresh
-or unseen), computes each question's signals with the bot's own hybrid search, fits a logistic
-model of them (Newton's method, a small L2 penalty so that a signal seen rarely cannot take an
-extreme weight), and picks the answer threshold: the highest at which every tuning half still
-shows a right card in the first three for `--top3` of its answerable questions (the issue's
-target; a declined answerable question shows none). Prints the constants to copy into
-confidence.py and, per tuning half, what they do. Questions naming a listed out-of-scope phrase
-are left out of the fit: the list refuses them whatever the probability; questions the search
-reframes are always answered (with the reframing card first).
+Reads only the tuning halves of tests/data/ (dev, design, third, tuning, unseen; never
+holdout, fresh, next or round5), computes each question's signals with the bot's own hybrid
+search, fits a logistic model of them (Newton's method, a small L2 penalty so that a signal
+seen rarely cannot take an extreme weight), and picks the answer threshold: the highest at
+which every tuning half still shows a right card in the first three for `--top3` of its
+answerable questions (the issue's target; a declined answerable question shows none). Prints
+the constants to copy into confidence.py and, per tuning half, what they do. Questions the
+search reframes are always answered (with the reframing card first).
 """
 
 from __future__ import annotations
@@ -26,11 +25,14 @@ from dialogues.guidance.confidence import inputs
 from dialogues.guidance.index import Guidance
 from tests.support.evaluation import Question, cites, load_questions
 
+NAMES = ("COVERAGE_WEIGHT", "MARGIN_WEIGHT", "FACT_WEIGHT", "AGREE_WEIGHT",
+         "NAMED_OUTSIDE_WEIGHT", "BIAS")  # confidence.py's constants, in the order of inputs()
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
-TUNING = ("dev", "design", "third", "tuning")
+TUNING = ("dev", "design", "third", "tuning", "unseen")
 FILES = ("guidance_questions.yaml", "guidance_questions_fresh.yaml",
-         "guidance_questions_third.yaml", "guidance_questions_tuning.yaml")
+         "guidance_questions_third.yaml", "guidance_questions_tuning.yaml",
+         "guidance_questions_unseen.yaml")
 
 
 def fit(x: np.ndarray, y: np.ndarray, penalty: float) -> np.ndarray:
@@ -60,15 +62,14 @@ def main(argv: list[str]) -> int:
     questions: list[Question] = [q for name in FILES for q in load_questions(DATA / name)
                                  if q.half in TUNING]
     ranking = {q: guidance.search(q.text) for q in questions}
-    fitted = [q for q in questions if not ranking[q].outside]
-    x = np.array([inputs(hybrid.signals(q.text)) for q in fitted])
-    y = np.array([1.0 if q.expect else 0.0 for q in fitted])
+    x = np.array([inputs(hybrid.signals(q.text)) for q in questions])
+    y = np.array([1.0 if q.expect else 0.0 for q in questions])
     w = fit(x, y, args.penalty)
-    score = dict(zip(fitted, 1.0 / (1.0 + np.exp(-(np.c_[x, np.ones(len(x))] @ w))),
+    score = dict(zip(questions, 1.0 / (1.0 + np.exp(-(np.c_[x, np.ones(len(x))] @ w))),
                      strict=True))
 
     def answered(q: Question, threshold: float) -> bool:
-        return ranking[q].reframed or (not ranking[q].outside and score[q] >= threshold)
+        return ranking[q].reframed or score[q] >= threshold
 
     def top3(half: str, threshold: float) -> float:
         asked = [q for q in questions if q.half == half and q.expect]
@@ -77,10 +78,9 @@ def main(argv: list[str]) -> int:
 
     threshold = max(t / 100 for t in range(30, 96)
                     if all(top3(half, t / 100) >= args.top3 for half in TUNING))
-    print(f"{len(questions)} tuning questions ({len(fitted)} fitted, "
-          f"{len(questions) - len(fitted)} named a listed phrase)")
-    print(f"COVERAGE_WEIGHT = {w[0]:.2f}\nMARGIN_WEIGHT = {w[1]:.2f}\n"
-          f"FACT_WEIGHT = {w[2]:.2f}\nBIAS = {w[3]:.2f}\nANSWER_CONFIDENCE = {threshold:.2f}")
+    print(f"{len(questions)} tuning questions")
+    print("\n".join(f"{name} = {weight:.2f}" for name, weight in zip(NAMES, w, strict=True)))
+    print(f"ANSWER_CONFIDENCE = {threshold:.2f}")
     for half in TUNING:
         outside = [q for q in questions if q.half == half and not q.expect]
         declined = sum(not answered(q, threshold) for q in outside)

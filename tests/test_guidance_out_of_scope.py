@@ -78,6 +78,17 @@ def test_questions_near_an_out_of_scope_topic_are_still_answered(guided: Engine,
     assert ranking.answered and ranking.outside == ""
 
 
+def test_a_situation_naming_a_listed_topic_in_passing_is_answered_for_its_ask(
+        guided: Engine) -> None:
+    """The T visa is why the attorney needs the police; what she asks is whether to keep them."""
+    ranking = guided.search("Our immigration attorney needs the detective to sign certification "
+                            "for a client's T visa. The board wants us to stop working with the "
+                            "police department after community complaints. Can we keep some "
+                            "ties with law enforcement without hurting the community's trust?")
+    assert ranking.answered and ranking.outside == "immigration_relief"
+    assert ranking.hits[0].card.id == "necessary_le_ties"
+
+
 def test_no_shipped_card_phrasing_names_an_out_of_scope_topic(guided: Engine,
                                                               library: Library) -> None:
     """Every card's title and example phrasings are still answered by the search's list."""

@@ -3,16 +3,17 @@ tests/data/guidance_questions.yaml (dev: written with the cards; holdout: set as
 were written), guidance_questions_fresh.yaml (written later by others from the guidelines only;
 design: used to recalibrate the "no guidance" decision; fresh: only measured),
 guidance_questions_third.yaml (third: the third round's unseen set, tuning data since),
-guidance_questions_tuning.yaml (tuning: written to fit the decision) and
-guidance_questions_unseen.yaml (unseen: four independent writers, measured once before the
-fourth round's changes and once after; never read by anyone tuning) and
-guidance_questions_next.yaml (next: four more writers, measured on the fourth round's final
-search, kept unread as the next round's "before").
+guidance_questions_tuning.yaml (tuning: written to fit the decision),
+guidance_questions_unseen.yaml (unseen: the fourth round's unseen set, tuning data since its two
+measurements), guidance_questions_next.yaml (next: four more writers, measured on the fourth
+round's final search and again at the end of the fifth; never read by anyone tuning) and
+guidance_questions_round5.yaml (round5: four more writers, measured once before the fifth
+round's changes and once after; never read by anyone tuning).
 
 Targets the search does not reach yet are marked as expected failures (strict, so reaching one
 turns the mark into a failure to remove); the measured figures are in BENCHMARKS.md. The search
-measured is the bot's: hybrid (dialogues.guidance.hybrid), tuned on dev, design, third and
-tuning only.
+measured is the bot's: hybrid (dialogues.guidance.hybrid), tuned on dev, design, third, tuning
+and unseen only.
 """
 
 from __future__ import annotations
@@ -28,27 +29,24 @@ from tests.support.evaluation import Figures, Question, load_questions, measure
 DATA = Path(__file__).resolve().parent / "data"
 QUESTION_FILES = (DATA / "guidance_questions.yaml", DATA / "guidance_questions_fresh.yaml",
                   DATA / "guidance_questions_third.yaml", DATA / "guidance_questions_tuning.yaml",
-                  DATA / "guidance_questions_unseen.yaml", DATA / "guidance_questions_next.yaml")
-HALVES = ("dev", "holdout", "design", "fresh", "third", "tuning", "unseen", "next")
+                  DATA / "guidance_questions_unseen.yaml", DATA / "guidance_questions_next.yaml",
+                  DATA / "guidance_questions_round5.yaml")
+HALVES = ("dev", "holdout", "design", "fresh", "third", "tuning", "unseen", "next", "round5")
 TARGETS = {"top1": 0.75, "top3": 0.90, "no_guidance": 0.80}
 # Issue 18's targets for questions written by people who never saw the cards (the halves of
 # the later file): the first card right ≥ 80 %, a right card in three ≥ 93 %, 9 in 10
 # unanswerable questions declined.
 FRESH_TARGETS = {"top1": 0.80, "top3": 0.93, "no_guidance": 0.90}
-FRESH_HALVES = ("design", "fresh", "third", "tuning", "unseen", "next")
-# Measured below target after the fourth round (BENCHMARKS.md, "Quick guidance, fourth round"):
-# the kind-of-ask signal declines more unanswerable questions everywhere, and on the fresh and
-# unseen halves a few answerable ones with them; the unseen set was below its top-1 and top-3
-# targets before the round too (79.1 % and 89.9 %).
+FRESH_HALVES = ("design", "fresh", "third", "tuning", "unseen", "next", "round5")
+# Measured below target after the fifth round (BENCHMARKS.md, "Stop 21"): on the fresh half
+# (a test half) more answerable questions fall under the refitted threshold than before; the
+# tuning half's 100 unanswerable questions were written to be hard to decline.
 SHORT_OF_TARGET = {
-    ("fresh", "top3"): "measured 89.9 % (205 of 228)",
-    ("unseen", "top3"): "measured 88.5 % (131 of 148)",
+    ("fresh", "top3"): "measured 88.2 % (201 of 228)",
 }
 SHORT_OF_FRESH_TARGET = {
-    ("fresh", "top3"): "measured 89.9 % (205 of 228)",
-    ("tuning", "no_guidance"): "measured 84.0 % (84 of 100)",
-    ("unseen", "top1"): "measured 77.7 % (115 of 148)",
-    ("unseen", "top3"): "measured 88.5 % (131 of 148)",
+    ("fresh", "top3"): "measured 88.2 % (201 of 228)",
+    ("tuning", "no_guidance"): "measured 81.0 % (81 of 100)",
 }
 
 

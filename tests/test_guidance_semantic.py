@@ -73,8 +73,9 @@ def test_a_question_near_an_out_of_scope_topic_is_less_confident() -> None:
     assert sure(0.5, 0.6, near) < sure(0.5, 0.6, far)
 
 
-def sure(coverage: float, best: float, outside: float, fact_asked: bool = False) -> float:
-    return confidence(Signals(coverage, best, outside, fact_asked))
+def sure(coverage: float, best: float, outside: float, fact_asked: bool = False,
+         agree: bool = False, named_outside: bool = False) -> float:
+    return confidence(Signals(coverage, best, outside, fact_asked, agree, named_outside))
 
 
 def test_confidence_grows_with_coverage_and_with_the_margin_over_out_of_scope() -> None:
@@ -84,6 +85,16 @@ def test_confidence_grows_with_coverage_and_with_the_margin_over_out_of_scope() 
 
 def test_asking_for_a_kind_of_fact_the_guidelines_never_give_lowers_confidence() -> None:
     assert sure(0.5, 0.6, 0.4, fact_asked=True) < sure(0.5, 0.6, 0.4)
+
+
+def test_words_and_meaning_pointing_at_one_card_raise_confidence() -> None:
+    assert sure(0.5, 0.6, 0.4, agree=True) > sure(0.5, 0.6, 0.4)
+
+
+def test_a_listed_out_of_scope_phrase_lowers_confidence_without_refusing_outright() -> None:
+    """Named in passing inside a well-covered situation, the phrase does not refuse it."""
+    assert sure(0.5, 0.6, 0.4, named_outside=True) < sure(0.5, 0.6, 0.4)
+    assert sure(0.9, 0.7, 0.4, agree=True, named_outside=True) >= ANSWER_CONFIDENCE
 
 
 def test_a_long_message_is_never_less_covered_than_its_best_sentence() -> None:

@@ -95,3 +95,14 @@ def test_a_synonyms_group_whose_first_word_no_card_uses_is_reported(content_copy
         "content/en/synonyms.yaml:3:5: warning: no card uses 'in-kind', the first word of this synonyms "
         "group, so searches for its other words find nothing — put first a word the cards use "
         "(from the title of the card they should reach)"]
+
+
+def test_a_spanish_question_meets_the_spanish_text_of_a_card_no_synonym_leads_to() -> None:
+    """No synonym says that "albergue" is a shelter: the card's own translation does."""
+    english = (card("shelter", "Can she stay in the shelter while still working?"),
+               card("stories", "A survivor was asked to tell her story at our gala"))
+    spanish = (card("shelter", "¿Puede quedarse en el albergue si sigue trabajando?"),)
+    question = "puede seguir en el albergue"
+    assert CardIndex(english, SYNONYMS, threshold=0.0).search(question).hits == ()
+    found = CardIndex(english, SYNONYMS, threshold=0.0, translations={"es": spanish})
+    assert found.search(question).hits[0].card.title == english[0].title  # shown in English

@@ -1,5 +1,5 @@
 """Whether the hybrid search answers: a calibrated probability that the best card answers the
-question, from three signals that each fail on their own.
+question, from signals that each fail on their own.
 
 - Lexical coverage: the share of the question's informative words the best card covers, the
   best of the whole message and each of its sentences (a long message is about one ask, and
@@ -11,12 +11,18 @@ question, from three signals that each fail on their own.
 - The kind of ask: whether the question asks for a kind of fact the guidelines never give (a
   number, a deadline, the law of a place, a form, a dose, a tax rule; dialogues.guidance.asks),
   whatever its topic.
+- Agreement: whether the lexical and the semantic search put the same card first. Words and
+  meaning pointing at one card is what a question a card answers looks like; a question the
+  guidelines leave out shares words with one card and meaning with another.
+- A listed out-of-scope phrase: a strong sign against answering, not a veto. In a long
+  situation a T visa or SNAP mentioned in passing is context around another ask (the veto
+  alone refused 7 of the 148 answerable questions of the fourth round's unseen set).
 
-A logistic model of the three, fitted by `python -m bench.fit_confidence` on the tuning halves
-only (tests/data: dev, design, third and tuning; 499 questions, 128 more refused by the listed
-phrases); its threshold is the highest at which every tuning half still shows a right card in
-the first three for 93 % of its answerable questions. A question naming a listed out-of-scope
-phrase is refused whatever the probability (dialogues.guidance.index).
+A logistic model of these, fitted by `python -m bench.fit_confidence` on the tuning halves only
+(tests/data: dev, design, third, tuning and unseen; 827 questions); its threshold is the
+highest at which every tuning half still shows a right card in the first three for 93 % of its
+answerable questions. Without the model (lexical search only) a listed phrase still refuses
+outright (dialogues.guidance.index).
 """
 
 from __future__ import annotations
@@ -24,11 +30,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-COVERAGE_WEIGHT = 6.78
-MARGIN_WEIGHT = 5.82
-FACT_WEIGHT = -3.74
-BIAS = -2.10
-ANSWER_CONFIDENCE = 0.55  # below: "no guidance"
+COVERAGE_WEIGHT = 6.91
+MARGIN_WEIGHT = 6.09
+FACT_WEIGHT = -3.91
+AGREE_WEIGHT = 1.20
+NAMED_OUTSIDE_WEIGHT = -2.26
+BIAS = -2.54
+ANSWER_CONFIDENCE = 0.62  # below: "no guidance"
 SURE_CONFIDENCE = 0.80  # below (and answered): shown as a near match
 
 
@@ -40,15 +48,17 @@ class Signals:
     best_similarity: float  # cosine similarity to the nearest card
     outside_similarity: float  # to the nearest out-of-scope phrase (-1 without a list)
     fact_asked: bool  # asks for a kind of fact the guidelines never give
+    agree: bool  # the lexical and the semantic search put the same card first
+    named_outside: bool  # names a phrase of the reviewers' out-of-scope list
 
 
-def inputs(signals: Signals) -> tuple[float, float, float]:
+def inputs(signals: Signals) -> tuple[float, ...]:
     """The model's inputs, in the order of WEIGHTS (bench/fit_confidence.py fits on these)."""
     return (signals.coverage, signals.best_similarity - signals.outside_similarity,
-            float(signals.fact_asked))
+            float(signals.fact_asked), float(signals.agree), float(signals.named_outside))
 
 
-WEIGHTS = (COVERAGE_WEIGHT, MARGIN_WEIGHT, FACT_WEIGHT)
+WEIGHTS = (COVERAGE_WEIGHT, MARGIN_WEIGHT, FACT_WEIGHT, AGREE_WEIGHT, NAMED_OUTSIDE_WEIGHT)
 
 
 def confidence(signals: Signals) -> float:

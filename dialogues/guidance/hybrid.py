@@ -78,7 +78,7 @@ class HybridSearch:
                      for card_id in fused)
         sure = round(confidence(self._signals(question, lexical, similarity,
                                               outside_similarity)), 3)
-        answered = bool(hits) and not lexical.outside and sure >= ANSWER_CONFIDENCE
+        answered = bool(hits) and sure >= ANSWER_CONFIDENCE
         return Ranking(question, hits, answered, lexical.outside, sure)
 
     def signals(self, question: str) -> Signals:
@@ -90,8 +90,10 @@ class HybridSearch:
     def _signals(self, question: str, lexical: Ranking, similarity: np.ndarray,
                  outside_similarity: float) -> Signals:
         best = float(similarity.max()) if len(similarity) else -1.0
+        agree = bool(lexical.hits) and len(similarity) > 0 and (
+            lexical.hits[0].card.id == self.semantic.cards[int(similarity.argmax())].id)
         return Signals(self._best_coverage(question, lexical), best, outside_similarity,
-                       bool(fact_asked(question)))
+                       bool(fact_asked(question)), agree, bool(lexical.outside))
 
     def _best_coverage(self, question: str, lexical: Ranking) -> float:
         """The best card's coverage of the whole message or of any one of its sentences that

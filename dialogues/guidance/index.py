@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from rapidfuzz import fuzz, process
@@ -52,6 +52,10 @@ UNKNOWN_WEIGHT = 0.8
 BODY_CREDIT = 0.5
 # Column weights for bm25(): title, example phrasings, answer, more.
 WEIGHTS = (3.0, 2.0, 1.0, 0.5)
+# What each FTS5 column holds, in the order of WEIGHTS.
+_FIELDS: tuple[Callable[[Card], str], ...] = (
+    lambda card: card.title, lambda card: " ".join(card.also_asked),
+    lambda card: card.answer, lambda card: card.more)
 RERANK = 10  # bm25 candidates reordered by how much of the question they cover
 TYPO_CUTOFF = 84  # rapidfuzz ratio (0-100) a misspelling must reach to count as a known word
 TYPO_MIN_LENGTH = 4
@@ -60,9 +64,16 @@ class CardIndex:
     """An in-memory FTS5 index over one locale's cards, built once at start-up."""
 
     def __init__(self, cards: Iterable[Card], synonyms: Iterable[SynonymGroup],
-                 out_of_scope: Iterable[OutOfScope] = (), threshold: float = THRESHOLD) -> None:
+                 out_of_scope: Iterable[OutOfScope] = (), threshold: float = THRESHOLD,
+                 translations: Mapping[str, Iterable[Card]] | None = None) -> None:
         self.cards = tuple(cards)
         self.threshold = threshold
+        # Each card's translations are read as more of the same card, so a Spanish question
+        # meets the Spanish card text itself, not only the synonyms that lead to English words.
+        self._translated: dict[str, list[tuple[str, Card]]] = {}
+        for language, translated in (translations or {}).items():
+            for card in translated:
+                self._translated.setdefault(card.id, []).append((language, card))
         # Out-of-scope phrases match words as typed, short and common ones too ("t visa",
         # "visa u"); not stemmed, since stems collide ("irs" and Spanish "ir", "vacate" and
         # "vacation"), so the list names its plurals like the synonyms do.
@@ -87,8 +98,9 @@ class CardIndex:
         self._body: list[frozenset[str]] = []
         document_frequency: dict[str, int] = {}
         for rowid, card in enumerate(self.cards):
-            fields = [terms(f) for f in (card.title, " ".join(card.also_asked), card.answer,
-                                          card.more)]
+            versions = [card, *(version for _, version in self._translated.get(card.id, ()))]
+            fields = [[t for version in versions for t in terms(field(version))]
+                      for field in _FIELDS]
             self._db.execute("INSERT INTO cards (rowid, title, asked, answer, more) "
                              "VALUES (?, ?, ?, ?, ?)", (rowid, *(" ".join(f) for f in fields)))
             self._asked.append(frozenset(fields[0] + fields[1]))
@@ -120,6 +132,11 @@ class CardIndex:
         "working" than to its stem "work"), in the question's own language."""
         card_words = {w for card in self.cards for f in card_texts(card) for w in words(f)}
         by_language: dict[str | None, set[str]] = {None: set(card_words)}
+        for translated in self._translated.values():
+            for language, card in translated:
+                typed = {w for f in card_texts(card) for w in words(f)}
+                by_language.setdefault(language, set(card_words)).update(typed)
+                by_language[None].update(typed)
         for group in synonyms:
             typed_words = {w for phrase in group.phrases for w in words(phrase)}
             by_language.setdefault(group.language, set(card_words)).update(typed_words)
@@ -229,15 +246,16 @@ class Guidance:
 
     def __init__(self, library: Library, semantic: bool = True) -> None:
         default = library.locale(library.default_locale)
-        self._index = (CardIndex(default.cards, default.synonyms, default.out_of_scope)
-                       if default.cards else None)
+        translations = {code: locale.cards for code, locale in library.locales.items()
+                        if code != library.default_locale}
+        self._translations = list(translations.values())
+        self._index = (CardIndex(default.cards, default.synonyms, default.out_of_scope,
+                                 translations=translations) if default.cards else None)
         self._default = {card.id: card for card in default.cards}
         self._translated = {code: {card.id: card for card in locale.cards}
                             for code, locale in library.locales.items()}
         self._out_of_scope = default.out_of_scope
         self._framing = Framing(default.terms_to_avoid)
-        self._translations = [locale.cards for code, locale in library.locales.items()
-                              if code != library.default_locale]
         self._hybrid: HybridSearch | None = None
         self._waiting = semantic and self._index is not None  # load on the first search
         if self._waiting and encoder_ready():

@@ -32,6 +32,7 @@ hey also still us get got go going want wants need needs say says said tell told
 just even like kind sort thing things something anything someone anyone way ways know think
 mean fine wrong best lot lots much many actually guess supposed handle deal bring
 day days week weeks month months year years time times today tomorrow yesterday
+shld shd cld wld abt bc cuz bcuz rn tho thx
 """
 _SPANISH_STOP = """
 el la los las un una unos unas de del al y o que en es por para con se su sus lo le les mi mis
