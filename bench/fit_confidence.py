@@ -8,8 +8,10 @@ search, fits a logistic model of them (Newton's method, a small L2 penalty so th
 seen rarely cannot take an extreme weight), and picks the answer threshold: the highest at
 which every tuning half still shows a right card in the first three for `--top3` of its
 answerable questions (the issue's target; a declined answerable question shows none). Prints
-the constants to copy into confidence.py and, per tuning half, what they do. Questions the
-search reframes are always answered (with the reframing card first).
+the constants to copy into confidence.py and, per tuning half, what they do. A question of one
+sentence naming a listed out-of-scope phrase is left out of the fit (the list refuses it
+whatever the probability); questions the search reframes are always answered (with the
+reframing card first).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import numpy as np
 
 from dialogues.content.loader import load_library
 from dialogues.guidance.confidence import inputs
+from dialogues.guidance.hybrid import vetoed
 from dialogues.guidance.index import Guidance
 from tests.support.evaluation import Question, cites, load_questions
 
@@ -62,14 +65,15 @@ def main(argv: list[str]) -> int:
     questions: list[Question] = [q for name in FILES for q in load_questions(DATA / name)
                                  if q.half in TUNING]
     ranking = {q: guidance.search(q.text) for q in questions}
-    x = np.array([inputs(hybrid.signals(q.text)) for q in questions])
-    y = np.array([1.0 if q.expect else 0.0 for q in questions])
+    fitted = [q for q in questions if not vetoed(q.text, ranking[q])]
+    x = np.array([inputs(hybrid.signals(q.text)) for q in fitted])
+    y = np.array([1.0 if q.expect else 0.0 for q in fitted])
     w = fit(x, y, args.penalty)
-    score = dict(zip(questions, 1.0 / (1.0 + np.exp(-(np.c_[x, np.ones(len(x))] @ w))),
+    score = dict(zip(fitted, 1.0 / (1.0 + np.exp(-(np.c_[x, np.ones(len(x))] @ w))),
                      strict=True))
 
     def answered(q: Question, threshold: float) -> bool:
-        return ranking[q].reframed or score[q] >= threshold
+        return ranking[q].reframed or (q in score and score[q] >= threshold)
 
     def top3(half: str, threshold: float) -> float:
         asked = [q for q in questions if q.half == half and q.expect]
@@ -78,7 +82,8 @@ def main(argv: list[str]) -> int:
 
     threshold = max(t / 100 for t in range(30, 96)
                     if all(top3(half, t / 100) >= args.top3 for half in TUNING))
-    print(f"{len(questions)} tuning questions")
+    print(f"{len(questions)} tuning questions ({len(fitted)} fitted, "
+          f"{len(questions) - len(fitted)} refused outright by a listed phrase)")
     print("\n".join(f"{name} = {weight:.2f}" for name, weight in zip(NAMES, w, strict=True)))
     print(f"ANSWER_CONFIDENCE = {threshold:.2f}")
     for half in TUNING:

@@ -42,10 +42,10 @@ FRESH_HALVES = ("design", "fresh", "third", "tuning", "unseen", "next", "round5"
 # (a test half) more answerable questions fall under the refitted threshold than before; the
 # tuning half's 100 unanswerable questions were written to be hard to decline.
 SHORT_OF_TARGET = {
-    ("fresh", "top3"): "measured 88.2 % (201 of 228)",
+    ("fresh", "top3"): "measured 86.8 % (198 of 228)",
 }
 SHORT_OF_FRESH_TARGET = {
-    ("fresh", "top3"): "measured 88.2 % (201 of 228)",
+    ("fresh", "top3"): "measured 86.8 % (198 of 228)",
     ("tuning", "no_guidance"): "measured 81.0 % (81 of 100)",
 }
 

@@ -53,6 +53,8 @@ class Asking:
         view = self._card_view(lang, best, tuple(others))
         if ranking.tentative:
             view = replace(view, text=f"{lang.ui['guidance_tentative']}\n\n{view.text}")
+        if ranking.outside:
+            view = replace(view, text=f"{lang.ui['guidance_partly_outside']}\n\n{view.text}")
         if ranking.reframed and others:
             view = replace(view, text=f"{lang.ui['guidance_reframe']}\n\n{view.text}")
         return [replace(view, text=view.text + hint)]

@@ -54,6 +54,14 @@ def sentences(message: str, min_words: int = 3) -> list[str]:
     return parts if len(parts) > 1 else []
 
 
+def vetoed(question: str, lexical: Ranking) -> bool:
+    """Whether the reviewers' out-of-scope list refuses `question` outright: it names a listed
+    phrase and is a single sentence, so the phrase is what it asks about ("can a sex worker get
+    a T visa"). In a message of several sentences the phrase may be context around another ask
+    ("we still need the police for the T visa endorsements"): there it is one more signal."""
+    return bool(lexical.outside) and not sentences(question)
+
+
 class HybridSearch:
     """Lexical and semantic search over the same cards, in the same order."""
 
@@ -78,7 +86,7 @@ class HybridSearch:
                      for card_id in fused)
         sure = round(confidence(self._signals(question, lexical, similarity,
                                               outside_similarity)), 3)
-        answered = bool(hits) and sure >= ANSWER_CONFIDENCE
+        answered = bool(hits) and sure >= ANSWER_CONFIDENCE and not vetoed(question, lexical)
         return Ranking(question, hits, answered, lexical.outside, sure)
 
     def signals(self, question: str) -> Signals:

@@ -296,7 +296,8 @@ class Guidance:
         """An answer to a question that frames people harmfully leads with the card that
         reframes it; the cards that answer it follow. Unanswered, the reframing card alone is
         shown as a near match (never for a topic outside the guidelines)."""
-        card_id = "" if ranking.outside else self._framing.card_for(ranking.question)
+        declined_as_outside = ranking.outside and not ranking.answered
+        card_id = "" if declined_as_outside else self._framing.card_for(ranking.question)
         if card_id not in self._default:
             return ranking
         first = next((hit for hit in ranking.hits if hit.card.id == card_id),
