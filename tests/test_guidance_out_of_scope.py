@@ -89,6 +89,24 @@ def test_a_situation_naming_a_listed_topic_in_passing_is_answered_for_its_ask(
     assert ranking.hits[0].card.id == "necessary_le_ties"
 
 
+def test_the_answer_says_which_part_of_the_situation_the_guidelines_leave_out(
+        guided: Engine, library: Library) -> None:
+    """The person learns the visa steps need a specialist before reading the card."""
+    lang = library.locale("en")
+    shown = guided.asking.ask(lang, None, "do we have to cut ties w the police completely? we "
+                              "still need them for the t visa endorsements")[0]
+    assert shown.text.startswith(lang.ui["guidance_partly_outside"])
+    assert shown.title == next(c.title for c in lang.cards if c.id == "necessary_le_ties")
+
+
+def test_a_single_sentence_naming_a_listed_topic_is_refused_however_well_it_is_covered(
+        guided: Engine) -> None:
+    """"Sex worker" covers most of it, but the visa is what it asks about."""
+    ranking = guided.search("can a prostitute get a t visa")
+    assert not ranking.answered and ranking.outside == "immigration_relief"
+    assert not ranking.reframed  # declined as outside: no reframing card either
+
+
 def test_no_shipped_card_phrasing_names_an_out_of_scope_topic(guided: Engine,
                                                               library: Library) -> None:
     """Every card's title and example phrasings are still answered by the search's list."""

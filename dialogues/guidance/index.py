@@ -295,7 +295,7 @@ class Guidance:
     def _reframed(self, ranking: Ranking, limit: int) -> Ranking:
         """An answer to a question that frames people harmfully leads with the card that
         reframes it; the cards that answer it follow. Unanswered, the reframing card alone is
-        shown as a near match (never for a topic outside the guidelines)."""
+        shown as a near match (never for a question declined as outside the guidelines)."""
         declined_as_outside = ranking.outside and not ranking.answered
         card_id = "" if declined_as_outside else self._framing.card_for(ranking.question)
         if card_id not in self._default:
