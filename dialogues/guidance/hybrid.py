@@ -97,9 +97,10 @@ class HybridSearch:
 
     def _signals(self, question: str, lexical: Ranking, similarity: np.ndarray,
                  outside_similarity: float) -> Signals:
-        best = float(similarity.max()) if len(similarity) else -1.0
-        agree = bool(lexical.hits) and len(similarity) > 0 and (
-            lexical.hits[0].card.id == self.semantic.cards[int(similarity.argmax())].id)
+        nearest = int(similarity.argmax()) if len(similarity) else None
+        best = float(similarity[nearest]) if nearest is not None else -1.0
+        agree = bool(lexical.hits) and nearest is not None and (
+            lexical.hits[0].card.id == self.semantic.cards[nearest].id)
         return Signals(self._best_coverage(question, lexical), best, outside_similarity,
                        bool(fact_asked(question)), agree, bool(lexical.outside))
 

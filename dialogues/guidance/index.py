@@ -246,11 +246,10 @@ class Guidance:
 
     def __init__(self, library: Library, semantic: bool = True) -> None:
         default = library.locale(library.default_locale)
-        translations = {code: locale.cards for code, locale in library.locales.items()
-                        if code != library.default_locale}
-        self._translations = list(translations.values())
+        self._translations = {code: locale.cards for code, locale in library.locales.items()
+                              if code != library.default_locale}
         self._index = (CardIndex(default.cards, default.synonyms, default.out_of_scope,
-                                 translations=translations) if default.cards else None)
+                                 translations=self._translations) if default.cards else None)
         self._default = {card.id: card for card in default.cards}
         self._translated = {code: {card.id: card for card in locale.cards}
                             for code, locale in library.locales.items()}
@@ -274,7 +273,7 @@ class Guidance:
         encode = shared_encoder()
         if encode is None or self._index is None:
             return
-        semantic = SemanticIndex(self._index.cards, encode, self._translations,
+        semantic = SemanticIndex(self._index.cards, encode, self._translations.values(),
                                  self._out_of_scope)
         self._hybrid = HybridSearch(self._index, semantic)
 
