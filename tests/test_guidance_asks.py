@@ -25,6 +25,9 @@ from dialogues.guidance.asks import fact_asked
     ("are stipends for peer advocates taxable", "a tax rule"),
     ("do you have the phone number of the local sex worker collective", "contact details"),
     ("translate our intake form into Tagalog", "a document written for them"),
+    ("can you write a press release about our new drop-in hours", "a document written for them"),
+    ("me ayudas a escribir una carta para un donante?", "a document written for them"),
+    ("como se dice reduccion de daños en ingles", "a document written for them"),
 ])
 def test_a_question_for_a_fact_the_guidelines_never_give_is_recognised(
         question: str, family: str) -> None:
@@ -40,6 +43,8 @@ def test_a_question_for_a_fact_the_guidelines_never_give_is_recognised(
     "how do we do a funding audit",
     "heading out tonight w 2 new volunteers, what do i tell them",
     "can we still serve a client who keeps working",
+    "the state task force wants law enforcement at our outreach nights, should we agree",
+    "how do i write it in my case notes when she doesnt want the word victim in her file",
 ])
 def test_a_practice_question_is_not_taken_for_a_fact_ask(question: str) -> None:
     assert fact_asked(question) == ""

@@ -41,15 +41,21 @@ FACT_ASKS: dict[str, tuple[str, ...]] = {
         "phone number", "phone numbers", "email address", "mailing address",
         "street address", "contact info", "numero de telefono", "telefono de"),
     "a document written for them": (
-        "write me", "draft me", "translate", "translation of", "redacta",
-        "redactame", "escribeme", "traduce", "traduceme", "traducir"),
+        "write me", "draft me", "can you write", "could you write", "can you draft",
+        "could you draft", "help me write", "help me draft", "write up a", "translate",
+        "translation of", "how do you say", "redacta", "redactame", "escribeme",
+        "me escribes", "puedes escribir", "podrias escribir", "ayudas a escribir",
+        "ayudame a escribir", "ayudas a redactar", "ayudame a redactar", "traduce",
+        "traduceme", "traducir", "como se dice"),
 }
 # "How much should we pay a peer consultant?" asks for a judgement, which the guidelines may
 # well make, not for a number: a number word followed closely by one of these is not an ask.
 JUDGEMENT_WORDS = frozenset({"should", "deberia", "deberiamos", "debemos", "debo", "debe"})
-# What the law of a place says: a law word with a place, or "which states".
+# What the law of a place says: a law word with a place, or "which states". "Law" in "law
+# enforcement" names the police, whom the cards are much about, not a law.
 LAW_WORDS = ("law", "laws", "legal", "illegal", "legally", "statute", "statutes", "ley",
              "leyes", "legalmente", "ilegal")
+NOT_A_LAW = frozenset({"enforcement", "enforcer", "enforcers"})
 PLACE_WORDS = ("state", "states", "county", "city", "estado", "estados", "condado", "ciudad")
 WHICH_PLACE = ("which states", "what states", "en que estados", "que estados")
 US_STATES = (
@@ -72,12 +78,16 @@ _LAW, _WHICH_PLACE = _index(LAW_WORDS), _index(WHICH_PLACE)
 _PLACES = _index(PLACE_WORDS + US_STATES)
 
 
-def _names(typed: list[str], phrases: PhraseIndex, judgement_allowed: bool = True) -> bool:
+def _names(typed: list[str], phrases: PhraseIndex, judgement_allowed: bool = True,
+           not_followed_by: frozenset[str] = frozenset()) -> bool:
     """Whether `typed` holds one of `phrases`; with `judgement_allowed` False, an occurrence
-    followed within two words by a judgement word ("how much should…") does not count."""
+    followed within two words by a judgement word ("how much should…") does not count, nor
+    does one followed straight by a word of `not_followed_by`."""
     for start, phrase in phrases_in(typed, phrases):
-        after = typed[start + len(phrase):start + len(phrase) + 2]
-        if judgement_allowed or JUDGEMENT_WORDS.isdisjoint(after):
+        end = start + len(phrase)
+        if typed[end:end + 1] and typed[end] in not_followed_by:
+            continue
+        if judgement_allowed or JUDGEMENT_WORDS.isdisjoint(typed[end:end + 2]):
             return True
     return False
 
@@ -89,6 +99,7 @@ def fact_asked(question: str) -> str:
     for family, phrases in _FAMILIES.items():
         if _names(typed, phrases, judgement_allowed=family != "a number"):
             return family
-    if _names(typed, _WHICH_PLACE) or (_names(typed, _LAW) and _names(typed, _PLACES)):
+    if _names(typed, _WHICH_PLACE) or (_names(typed, _LAW, not_followed_by=NOT_A_LAW)
+                                            and _names(typed, _PLACES)):
         return "the law of a place"
     return ""
