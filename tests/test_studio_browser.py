@@ -180,6 +180,23 @@ def test_every_control_has_a_label_and_the_page_fits_a_phone(running: Running) -
     assert (ARTIFACTS / "studio.png").stat().st_size > 10_000
 
 
+@pytest.mark.parametrize(("question", "verdict"), [
+    ("Our immigration attorney needs the detective to sign certification for a client's T visa. "
+     "The board wants us to stop working with the police department after community "
+     "complaints. Can we keep some ties with law enforcement without hurting the community's "
+     "trust?", "Answered, led by a line saying the part about a listed topic "
+               "(immigration_relief) is for a specialist."),
+    ("how do we apply for a T visa", "Not answered: outside the guidelines (immigration_relief)."),
+])
+def test_asking_says_whether_the_bot_would_answer_a_question_naming_a_listed_topic(
+        page: WebDriver, question: str, verdict: str) -> None:
+    """A long situation naming a T visa in passing is answered; a question about it is not."""
+    page.find_element(By.ID, "ask-input").send_keys(question)
+    page.find_element(By.CSS_SELECTOR, "#ask-form button").click()
+    wait(page).until(lambda d: d.find_element(By.ID, "ask-results").text.strip())
+    assert page.find_element(By.CSS_SELECTOR, "#ask-results p").text == verdict
+
+
 def test_the_keyboard_reaches_a_dialogue_and_plays_it(page: WebDriver) -> None:
     from selenium.webdriver.common.keys import Keys
 

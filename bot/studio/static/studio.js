@@ -302,8 +302,10 @@ async function ask(question) {
   const { ok, data } = await call("POST", "/api/ask", { question, locale: locale() });
   const box = document.getElementById("ask-results");
   if (!ok) { box.replaceChildren(el("p", { class: "refusal", text: data.reason })); return; }
-  const verdict = data.outside ? `Not answered: outside the guidelines (${data.outside}).`
-    : !data.answered ? "Not answered: no card covers enough of the question."
+  const verdict = !data.answered
+    ? (data.outside ? `Not answered: outside the guidelines (${data.outside}).`
+      : "Not answered: no card covers enough of the question.")
+    : data.outside ? `Answered, led by a line saying the part about a listed topic (${data.outside}) is for a specialist.`
       : data.tentative ? "Answered, with a caveat: the best card covers little of the question." : "Answered.";
   box.replaceChildren(el("p", { text: verdict }), ...data.cards.map((card, i) => el("div", { class: "card" },
     el("h3", { text: `${i + 1}. ${card.title}` }),
