@@ -2,15 +2,17 @@
 
     python -m bench.fit_confidence
 
-Reads only the tuning halves of tests/data/ (dev, design, third, tuning, unseen, next,
-round5; never holdout, fresh or round6), computes each question's signals with the bot's own hybrid
-search, fits a logistic model of them (Newton's method, a small L2 penalty so that a signal
-seen rarely cannot take an extreme weight), and picks the answer threshold that leaves the
-most room above both of the issue's targets at once, over all tuning questions: the share of
-answerable questions showing a right card in the first three (a declined one shows none) over
-`--top3`, and the share of unanswerable ones declined over `--declined`. (The rule before,
-the highest threshold keeping each tuning half at 93 % top-3, sat on the edge of one target
-by construction, so a new set of questions fell under it about as often as over it.) Prints
+Reads only the tuning halves of tests/data/ (dev, design, third, tuning, unseen, next, round5,
+round6; never holdout, fresh or round7), computes each question's signals with the bot's own
+hybrid search, fits a logistic model of them (Newton's method, a small L2 penalty so that a
+signal seen rarely cannot take an extreme weight), and picks the answer threshold that leaves
+the most room above both of the issue's targets at once: the share of answerable questions
+showing a right card in the first three (a declined one shows none) over `--top3`, and the
+share of unanswerable ones declined over `--declined`, each the mean over the tuning halves.
+Each half counts once whatever its size, as each new set of questions is judged on its own:
+pooled, the tuning half's 100 unanswerable questions (written to be hard to decline, against
+13 in 50 in every writer's set) outweighed the rest, and the sixth round's unseen set lost 14
+answerable questions to "no guidance" while declining 51 of its 52 unanswerable ones. Prints
 the constants to copy into confidence.py and, per tuning half, what they do. A question of one
 sentence naming a listed out-of-scope phrase is left out of the fit (the list refuses it
 whatever the probability); questions the search reframes are always answered (with the
@@ -35,11 +37,11 @@ NAMES = ("COVERAGE_WEIGHT", "MARGIN_WEIGHT", "FACT_WEIGHT", "AGREE_WEIGHT",
          "NAMED_OUTSIDE_WEIGHT", "BIAS")  # confidence.py's constants, in the order of inputs()
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
-TUNING = ("dev", "design", "third", "tuning", "unseen", "next", "round5")
+TUNING = ("dev", "design", "third", "tuning", "unseen", "next", "round5", "round6")
 FILES = ("guidance_questions.yaml", "guidance_questions_fresh.yaml",
          "guidance_questions_third.yaml", "guidance_questions_tuning.yaml",
          "guidance_questions_unseen.yaml", "guidance_questions_next.yaml",
-         "guidance_questions_round5.yaml")
+         "guidance_questions_round5.yaml", "guidance_questions_round6.yaml")
 
 
 def fit(x: np.ndarray, y: np.ndarray, penalty: float) -> np.ndarray:
@@ -91,7 +93,9 @@ def main(argv: list[str]) -> int:
         return sum(not answered(q, threshold) for q in outside) / len(outside)
 
     def room(threshold: float) -> float:
-        return min(top3(TUNING, threshold) - args.top3, declined(TUNING, threshold) - args.declined)
+        mean_top3 = sum(top3((half,), threshold) for half in TUNING) / len(TUNING)
+        mean_declined = sum(declined((half,), threshold) for half in TUNING) / len(TUNING)
+        return min(mean_top3 - args.top3, mean_declined - args.declined)
 
     threshold = max((t / 100 for t in range(30, 96)), key=room)
     print(f"{len(questions)} tuning questions ({len(fitted)} fitted, "
@@ -99,7 +103,7 @@ def main(argv: list[str]) -> int:
     print("\n".join(f"{name} = {weight:.2f}" for name, weight in zip(NAMES, w, strict=True)))
     print(f"ANSWER_CONFIDENCE = {threshold:.2f}")
     for halves in (TUNING, *((half,) for half in TUNING)):
-        print(f"  {'+'.join(halves) if len(halves) == 1 else 'all':7} right card in three "
+        print(f"  {'+'.join(halves) if len(halves) == 1 else 'pooled':7} right card in three "
               f"{top3(halves, threshold):.1%}, out of scope declined "
               f"{declined(halves, threshold):.1%}")
     return 0

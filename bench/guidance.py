@@ -6,11 +6,11 @@ memory the model adds, and accuracy per half and per style of question.
 
 The process pins itself to one CPU core (numpy and tokenizers to one thread) before timing.
 The baseline is BM25Okapi over lower-cased words with no stemming, synonyms, typo repair or
-threshold, so it always answers. Figures are printed per half of tests/data/ (dev, holdout;
-design, fresh; third; tuning; unseen; next; round5), then per style
-(tests.support.evaluation.style) over the tuning halves (dev + design + third + tuning +
-unseen), the test halves (holdout + fresh) and the two newest sets of writers who never saw the
-cards (next and round5: each measured once before a round's changes and once after).
+threshold, so it always answers. Figures are printed per half of tests/data/ (the tuning
+halves dev, design, third, tuning, unseen, next, round5, round6; the test halves holdout,
+fresh; round7), then per style (tests.support.evaluation.style) over the tuning halves, the
+test halves and the newest set of writers who never saw the cards (round7: measured once
+before the last round's changes and once after).
 """
 
 from __future__ import annotations
@@ -47,12 +47,13 @@ from tests.support.evaluation import (  # noqa: E402
     style,
 )
 
-TUNING, TEST = ("dev", "design", "third", "tuning", "unseen"), ("holdout", "fresh")
-NEXT, ROUND5 = ("next",), ("round5",)
+TUNING = ("dev", "design", "third", "tuning", "unseen", "next", "round5", "round6")
+TEST, NEWEST = ("holdout", "fresh"), ("round7",)
 QUESTION_FILES = ("guidance_questions.yaml", "guidance_questions_fresh.yaml",
                   "guidance_questions_third.yaml", "guidance_questions_tuning.yaml",
                   "guidance_questions_unseen.yaml", "guidance_questions_next.yaml",
-                  "guidance_questions_round5.yaml")
+                  "guidance_questions_round5.yaml", "guidance_questions_round6.yaml",
+                  "guidance_questions_round7.yaml")
 
 
 def baseline(cards: tuple[Card, ...]) -> Rank:
@@ -123,14 +124,13 @@ def report(name: str, rank: Rank, questions: list[Question], rounds: int) -> flo
     times = latencies(rank, questions, rounds)
     p95 = percentile(times, 0.95)
     print(f"\n{name}\n  latency p50 {percentile(times, 0.5):.3f} ms, p95 {p95:.3f} ms")
-    for half in (*TUNING, *TEST, *NEXT, *ROUND5):
+    for half in (*TUNING, *TEST, *NEWEST):
         figures: Figures = measure([q for q in questions if q.half == half], rank)
         print(f"  {half:8} {figures}")
         writers = sorted({q.writer for q in questions if q.half == half and q.writer})
         for writer in writers if len(writers) > 1 else ():
             print(f"    set {writer}  {measure([q for q in questions if q.writer == writer], rank)}")
-    for label, halves in (("tuning", TUNING), ("test", TEST), ("next", NEXT),
-                          ("round5", ROUND5)):
+    for label, halves in (("tuning", TUNING), ("test", TEST), ("round7", NEWEST)):
         for kind in STYLES:
             figures = measure([q for q in questions if q.half in halves and style(q) == kind],
                               rank)

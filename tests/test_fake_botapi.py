@@ -56,11 +56,6 @@ from tests.support.botapi import (
 )
 from tests.support.chat import ChatDriver, running_app
 
-# PTB warns about its own RetryAfter.retry_after type change whenever it builds the error.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:Deprecated since version v22.2.*retry_after:telegram.warnings.PTBDeprecationWarning"
-)
-
 REPO = Path(__file__).resolve().parent.parent
 KEYBOARD = InlineKeyboardMarkup(
     [

@@ -87,8 +87,8 @@ def test_a_long_question_the_best_card_only_partly_covers_is_answered_with_a_cav
         chat: Walk) -> None:
     """Staff type context the cards never name; the closest card is shown, saying it may not
     answer exactly this, while a question the card plainly answers gets no caveat."""
-    chat.type("one of our peer advocates is asking to be named in our annual report for her work, "
-              "is that okay")
+    chat.type("one of our peer advocates wants her name printed in our annual report next to her "
+              "work, is that okay")
     assert chat.last.title == card_title(chat.engine, "credit_advocates")
     assert chat.last.text.startswith(ui(chat.engine, "guidance_tentative"))
     chat.type("PD wants us at a sting")

@@ -3,17 +3,17 @@ tests/data/guidance_questions.yaml (dev: written with the cards; holdout: set as
 were written), guidance_questions_fresh.yaml (written later by others from the guidelines only;
 design: used to recalibrate the "no guidance" decision; fresh: only measured),
 guidance_questions_third.yaml (third: the third round's unseen set, tuning data since),
-guidance_questions_tuning.yaml (tuning: written to fit the decision),
-guidance_questions_unseen.yaml (unseen: the fourth round's unseen set, tuning data since its two
-measurements), guidance_questions_next.yaml (next: four more writers, measured on the fourth
-round's final search and again at the end of the fifth; never read by anyone tuning) and
-guidance_questions_round5.yaml (round5: four more writers, measured once before the fifth
-round's changes and once after; never read by anyone tuning).
+guidance_questions_tuning.yaml (tuning: written to fit the decision), and one file per later
+round of four independent writers, each measured on the search before and after its round and
+tuning data since: guidance_questions_unseen.yaml (unseen), guidance_questions_next.yaml
+(next), guidance_questions_round5.yaml (round5) and guidance_questions_round6.yaml (round6).
+guidance_questions_round7.yaml (round7) was measured once before the last changes and once
+after; nobody tuning the search has read it.
 
 Targets the search does not reach yet are marked as expected failures (strict, so reaching one
 turns the mark into a failure to remove); the measured figures are in BENCHMARKS.md. The search
-measured is the bot's: hybrid (dialogues.guidance.hybrid), tuned on dev, design, third, tuning
-and unseen only.
+measured is the bot's: hybrid (dialogues.guidance.hybrid), tuned on dev, design, third, tuning,
+unseen, next, round5 and round6 only.
 """
 
 from __future__ import annotations
@@ -30,23 +30,32 @@ DATA = Path(__file__).resolve().parent / "data"
 QUESTION_FILES = (DATA / "guidance_questions.yaml", DATA / "guidance_questions_fresh.yaml",
                   DATA / "guidance_questions_third.yaml", DATA / "guidance_questions_tuning.yaml",
                   DATA / "guidance_questions_unseen.yaml", DATA / "guidance_questions_next.yaml",
-                  DATA / "guidance_questions_round5.yaml")
-HALVES = ("dev", "holdout", "design", "fresh", "third", "tuning", "unseen", "next", "round5")
+                  DATA / "guidance_questions_round5.yaml", DATA / "guidance_questions_round6.yaml",
+                  DATA / "guidance_questions_round7.yaml")
+HALVES = ("dev", "holdout", "design", "fresh", "third", "tuning", "unseen", "next", "round5",
+          "round6", "round7")
 TARGETS = {"top1": 0.75, "top3": 0.90, "no_guidance": 0.80}
 # Issue 18's targets for questions written by people who never saw the cards (the halves of
 # the later file): the first card right ≥ 80 %, a right card in three ≥ 93 %, 9 in 10
 # unanswerable questions declined.
 FRESH_TARGETS = {"top1": 0.80, "top3": 0.93, "no_guidance": 0.90}
-FRESH_HALVES = ("design", "fresh", "third", "tuning", "unseen", "next", "round5")
-# Measured below target after the fifth round (BENCHMARKS.md, "Stop 21"): on the fresh half
-# (a test half) more answerable questions fall under the refitted threshold than before; the
-# tuning half's 100 unanswerable questions were written to be hard to decline.
+FRESH_HALVES = ("design", "fresh", "third", "tuning", "unseen", "next", "round5", "round6",
+                "round7")
+# Measured below target after the sixth round (BENCHMARKS.md, "Stop 22"). The threshold now
+# counts every set of questions once; the holdout and fresh halves decline fewer unanswerable
+# questions than at the old threshold, and the sixth and seventh rounds' writers ask in words
+# the cards use less often (more of their answerable questions rank no right card first).
 SHORT_OF_TARGET = {
-    ("fresh", "top3"): "measured 86.8 % (198 of 228)",
+    ("holdout", "no_guidance"): "measured 77.8 % (7 of 9)",
+    ("round6", "top3"): "measured 87.8 % (130 of 148)",
 }
 SHORT_OF_FRESH_TARGET = {
-    ("fresh", "top3"): "measured 86.8 % (198 of 228)",
+    ("fresh", "no_guidance"): "measured 87.0 % (80 of 92)",
     ("tuning", "no_guidance"): "measured 81.0 % (81 of 100)",
+    ("round6", "top1"): "measured 75.7 % (112 of 148)",
+    ("round6", "top3"): "measured 87.8 % (130 of 148)",
+    ("round7", "top1"): "measured 79.1 % (117 of 148)",
+    ("round7", "top3"): "measured 90.5 % (134 of 148)",
 }
 
 
@@ -82,9 +91,13 @@ def test_labelled_set_is_big_and_varied_enough() -> None:
 
 
 @pytest.mark.parametrize(("file", "half", "writers"), [
-    (QUESTION_FILES[4], "unseen", "LMNO"), (QUESTION_FILES[5], "next", "QRST")])
+    (QUESTION_FILES[4], "unseen", ("L", "M", "N", "O")),
+    (QUESTION_FILES[5], "next", ("Q", "R", "S", "T")),
+    (QUESTION_FILES[6], "round5", ("U", "V", "W", "X")),
+    (QUESTION_FILES[7], "round6", ("Y", "Z", "A", "AA")),
+    (QUESTION_FILES[8], "round7", ("B", "C", "D", "E"))])
 def test_each_unseen_set_comes_from_four_writers_in_every_style(file: Path, half: str,
-                                                                writers: str) -> None:
+                                                                writers: tuple[str, ...]) -> None:
     """200 questions, 50 from each of four writers, each writer's set holding short, ordinary,
     long, Spanish and out-of-scope questions (the last with no expected section)."""
     questions = load_questions(file)
