@@ -3,7 +3,7 @@
     python -m bench.fit_confidence
 
 Reads only the tuning halves of tests/data/ (dev, design, third, tuning, unseen, next, round5,
-round6; never holdout, fresh or round7), computes each question's signals with the bot's own
+round6, round7; never holdout, fresh or round8), computes each question's signals with the bot's own
 hybrid search, fits a logistic model of them (Newton's method, a small L2 penalty so that a
 signal seen rarely cannot take an extreme weight), and picks the answer threshold that leaves
 the most room above both of the issue's targets at once: the share of answerable questions
@@ -11,7 +11,7 @@ showing a right card in the first three (a declined one shows none) over `--top3
 share of unanswerable ones declined over `--declined`, each the mean over the tuning halves.
 Each half counts once whatever its size, as each new set of questions is judged on its own:
 pooled, the tuning half's 100 unanswerable questions (written to be hard to decline, against
-13 in 50 in every writer's set) outweighed the rest, and the sixth round's unseen set lost 14
+13 in 50 in every writer's set) outweighed the rest, and the round6 set lost 14
 answerable questions to "no guidance" while declining 51 of its 52 unanswerable ones. Prints
 the constants to copy into confidence.py and, per tuning half, what they do. A question of one
 sentence naming a listed out-of-scope phrase is left out of the fit (the list refuses it
@@ -37,11 +37,12 @@ NAMES = ("COVERAGE_WEIGHT", "MARGIN_WEIGHT", "FACT_WEIGHT", "AGREE_WEIGHT",
          "NAMED_OUTSIDE_WEIGHT", "BIAS")  # confidence.py's constants, in the order of inputs()
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
-TUNING = ("dev", "design", "third", "tuning", "unseen", "next", "round5", "round6")
+TUNING = ("dev", "design", "third", "tuning", "unseen", "next", "round5", "round6", "round7")
 FILES = ("guidance_questions.yaml", "guidance_questions_fresh.yaml",
          "guidance_questions_third.yaml", "guidance_questions_tuning.yaml",
          "guidance_questions_unseen.yaml", "guidance_questions_next.yaml",
-         "guidance_questions_round5.yaml", "guidance_questions_round6.yaml")
+         "guidance_questions_round5.yaml", "guidance_questions_round6.yaml",
+         "guidance_questions_round7.yaml")
 
 
 def fit(x: np.ndarray, y: np.ndarray, penalty: float) -> np.ndarray:

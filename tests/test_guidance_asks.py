@@ -13,6 +13,7 @@ from dialogues.guidance.asks import fact_asked
 @pytest.mark.parametrize(("question", "family"), [
     ("how many people in the sex trades live in our county", "a number"),
     ("what percentage of our clients were trafficked? board wants it", "a number"),
+    ("what % of youth in foster care get trafficked? need it for a slide", "a number"),
     ("cuantas personas trabajadoras sexuales atendimos el año pasado", "a number"),
     ("what's the deadline for the quarterly report to the funder", "a time limit"),
     ("cuanto tiempo tenemos para entregar el plazo del informe", "a number"),

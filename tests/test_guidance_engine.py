@@ -39,10 +39,14 @@ def card_title(engine: Engine, card_id: str) -> str:
     ("do we have to pay the trainer?", "pay_the_trainer"),
     ("clent still wrking, can she stay in the program?", "client_keeps_working"),
     ("la policía nos pidió ir a un operativo", "sting_invitation"),
+    ("is this guide meant for a hotline like ours?", "about_guidelines"),
+    ("small team, what's the first step?", "where_to_start"),
+    ("quién escribió esta guía?", "about_guidelines"),
 ])
 def test_a_typed_question_finds_the_card_that_answers_it(chat: Walk, question: str,
                                                          card_id: str) -> None:
-    """Slang, synonyms, typos and Spanish reach the right card (best or a runner-up)."""
+    """Slang, synonyms, typos, Spanish and questions about the guidelines themselves reach the
+    right card (best or a runner-up)."""
     chat.type(question)
     titles = [chat.last.title, *chat.labels()]
     title = card_title(chat.engine, card_id)

@@ -6,14 +6,14 @@ guidance_questions_third.yaml (third: the third round's unseen set, tuning data 
 guidance_questions_tuning.yaml (tuning: written to fit the decision), and one file per later
 round of four independent writers, each measured on the search before and after its round and
 tuning data since: guidance_questions_unseen.yaml (unseen), guidance_questions_next.yaml
-(next), guidance_questions_round5.yaml (round5) and guidance_questions_round6.yaml (round6).
-guidance_questions_round7.yaml (round7) was measured once before the last changes and once
-after; nobody tuning the search has read it.
+(next), guidance_questions_round5.yaml (round5), guidance_questions_round6.yaml (round6) and
+guidance_questions_round7.yaml (round7). guidance_questions_round8.yaml (round8) was measured
+once before the last changes and once after; nobody tuning the search has read it.
 
 Targets the search does not reach yet are marked as expected failures (strict, so reaching one
 turns the mark into a failure to remove); the measured figures are in BENCHMARKS.md. The search
 measured is the bot's: hybrid (dialogues.guidance.hybrid), tuned on dev, design, third, tuning,
-unseen, next, round5 and round6 only.
+unseen, next, round5, round6 and round7 only.
 """
 
 from __future__ import annotations
@@ -31,31 +31,29 @@ QUESTION_FILES = (DATA / "guidance_questions.yaml", DATA / "guidance_questions_f
                   DATA / "guidance_questions_third.yaml", DATA / "guidance_questions_tuning.yaml",
                   DATA / "guidance_questions_unseen.yaml", DATA / "guidance_questions_next.yaml",
                   DATA / "guidance_questions_round5.yaml", DATA / "guidance_questions_round6.yaml",
-                  DATA / "guidance_questions_round7.yaml")
+                  DATA / "guidance_questions_round7.yaml", DATA / "guidance_questions_round8.yaml")
 HALVES = ("dev", "holdout", "design", "fresh", "third", "tuning", "unseen", "next", "round5",
-          "round6", "round7")
+          "round6", "round7", "round8")
 TARGETS = {"top1": 0.75, "top3": 0.90, "no_guidance": 0.80}
 # Issue 18's targets for questions written by people who never saw the cards (the halves of
 # the later file): the first card right ≥ 80 %, a right card in three ≥ 93 %, 9 in 10
 # unanswerable questions declined.
 FRESH_TARGETS = {"top1": 0.80, "top3": 0.93, "no_guidance": 0.90}
 FRESH_HALVES = ("design", "fresh", "third", "tuning", "unseen", "next", "round5", "round6",
-                "round7")
-# Measured below target after the sixth round (BENCHMARKS.md, "Stop 22"). The threshold now
-# counts every set of questions once; the holdout and fresh halves decline fewer unanswerable
-# questions than at the old threshold, and the sixth and seventh rounds' writers ask in words
-# the cards use less often (more of their answerable questions rank no right card first).
+                "round7", "round8")
+# Measured below target at the end of stop 22 (BENCHMARKS.md, "Stop 22"). The threshold counts
+# every set of questions once; the holdout and fresh halves decline fewer unanswerable questions
+# than at the old threshold, and round6's writers ask in words the cards use less often.
 SHORT_OF_TARGET = {
     ("holdout", "no_guidance"): "measured 77.8 % (7 of 9)",
-    ("round6", "top3"): "measured 87.8 % (130 of 148)",
+    ("tuning", "no_guidance"): "measured 79.0 % (79 of 100)",
+    ("round6", "top3"): "measured 89.2 % (132 of 148)",
 }
 SHORT_OF_FRESH_TARGET = {
     ("fresh", "no_guidance"): "measured 87.0 % (80 of 92)",
-    ("tuning", "no_guidance"): "measured 81.0 % (81 of 100)",
-    ("round6", "top1"): "measured 75.7 % (112 of 148)",
-    ("round6", "top3"): "measured 87.8 % (130 of 148)",
-    ("round7", "top1"): "measured 79.1 % (117 of 148)",
-    ("round7", "top3"): "measured 90.5 % (134 of 148)",
+    ("tuning", "no_guidance"): "measured 79.0 % (79 of 100)",
+    ("round6", "top1"): "measured 77.7 % (115 of 148)",
+    ("round6", "top3"): "measured 89.2 % (132 of 148)",
 }
 
 
@@ -95,7 +93,8 @@ def test_labelled_set_is_big_and_varied_enough() -> None:
     (QUESTION_FILES[5], "next", ("Q", "R", "S", "T")),
     (QUESTION_FILES[6], "round5", ("U", "V", "W", "X")),
     (QUESTION_FILES[7], "round6", ("Y", "Z", "A", "AA")),
-    (QUESTION_FILES[8], "round7", ("B", "C", "D", "E"))])
+    (QUESTION_FILES[8], "round7", ("B", "C", "D", "E")),
+    (QUESTION_FILES[9], "round8", ("F", "G", "H", "P"))])
 def test_each_unseen_set_comes_from_four_writers_in_every_style(file: Path, half: str,
                                                                 writers: tuple[str, ...]) -> None:
     """200 questions, 50 from each of four writers, each writer's set holding short, ordinary,

@@ -95,7 +95,7 @@ def _names(typed: list[str], phrases: PhraseIndex, judgement_allowed: bool = Tru
 def fact_asked(question: str) -> str:
     """The kind of fact `question` asks for (a FACT_ASKS family or "the law of a place"), or
     "" when it asks none of them."""
-    typed = all_words(question[:2000])
+    typed = all_words(question[:2000].replace("%", " percent "))  # "what % of…"
     for family, phrases in _FAMILIES.items():
         if _names(typed, phrases, judgement_allowed=family != "a number"):
             return family
