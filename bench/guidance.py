@@ -8,9 +8,9 @@ The process pins itself to one CPU core (numpy and tokenizers to one thread) bef
 The baseline is BM25Okapi over lower-cased words with no stemming, synonyms, typo repair or
 threshold, so it always answers. Figures are printed per half of tests/data/ (the tuning
 halves dev, design, third, tuning, unseen, next, round5, round6, round7; the test halves
-holdout, fresh; round8), then per style (tests.support.evaluation.style) over the tuning halves,
-the test halves and the newest set of writers who never saw the cards (round8: measured once
-before the last round's changes and once after).
+holdout, fresh; round8, round9), then per style (tests.support.evaluation.style) over the tuning
+halves, the test halves and the two newest sets of writers who never saw the cards ("new":
+round8, measured before stop 22's last changes and after, and round9, measured once after).
 """
 
 from __future__ import annotations
@@ -48,12 +48,13 @@ from tests.support.evaluation import (  # noqa: E402
 )
 
 TUNING = ("dev", "design", "third", "tuning", "unseen", "next", "round5", "round6", "round7")
-TEST, NEWEST = ("holdout", "fresh"), ("round8",)
+TEST, NEWEST = ("holdout", "fresh"), ("round8", "round9")
 QUESTION_FILES = ("guidance_questions.yaml", "guidance_questions_fresh.yaml",
                   "guidance_questions_third.yaml", "guidance_questions_tuning.yaml",
                   "guidance_questions_unseen.yaml", "guidance_questions_next.yaml",
                   "guidance_questions_round5.yaml", "guidance_questions_round6.yaml",
-                  "guidance_questions_round7.yaml", "guidance_questions_round8.yaml")
+                  "guidance_questions_round7.yaml", "guidance_questions_round8.yaml",
+                  "guidance_questions_round9.yaml")
 
 
 def baseline(cards: tuple[Card, ...]) -> Rank:
@@ -130,7 +131,7 @@ def report(name: str, rank: Rank, questions: list[Question], rounds: int) -> flo
         writers = sorted({q.writer for q in questions if q.half == half and q.writer})
         for writer in writers if len(writers) > 1 else ():
             print(f"    set {writer}  {measure([q for q in questions if q.writer == writer], rank)}")
-    for label, halves in (("tuning", TUNING), ("test", TEST), ("round8", NEWEST)):
+    for label, halves in (("tuning", TUNING), ("test", TEST), ("new", NEWEST)):
         for kind in STYLES:
             figures = measure([q for q in questions if q.half in halves and style(q) == kind],
                               rank)

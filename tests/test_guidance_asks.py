@@ -24,6 +24,7 @@ from dialogues.guidance.asks import fact_asked
     ("what dose of naloxone do we train volunteers on", "a clinical fact"),
     ("clienta con sintomas de una infeccion, que hago", "a clinical fact"),
     ("are stipends for peer advocates taxable", "a tax rule"),
+    ("do we send 1099s to the survivors who consult for us", "a tax rule"),
     ("do you have the phone number of the local sex worker collective", "contact details"),
     ("translate our intake form into Tagalog", "a document written for them"),
     ("can you write a press release about our new drop-in hours", "a document written for them"),

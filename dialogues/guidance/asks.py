@@ -36,7 +36,8 @@ FACT_ASKS: dict[str, tuple[str, ...]] = {
         "diagnose", "diagnosis", "prescription", "prescribe", "side effects", "dosis",
         "sintoma", "sintomas", "diagnostico", "receta", "efectos secundarios"),
     "a tax rule": (
-        "tax", "taxes", "taxable", "tax return", "1099", "w2", "impuesto", "impuestos"),
+        "tax", "taxes", "taxable", "tax return", "1099", "1099s", "w2", "w2s", "impuesto",
+        "impuestos"),
     "contact details": (
         "phone number", "phone numbers", "email address", "mailing address",
         "street address", "contact info", "numero de telefono", "telefono de"),
