@@ -136,6 +136,10 @@ def test_content_loaded_after_the_model_is_embedded_at_once(library) -> None:
     ("a prostitute came into the shelter, what do I do", "what_to_call_people"),
     ("all sex workers are trafficking victims so how do we rescue them", "sex_work_vs_trafficking"),
     ("las prostitutas del barrio necesitan ayuda, que hacemos", "what_to_call_people"),
+    ("all the girls in those massage places are trafficked, how do we reach them",
+     "sex_work_vs_trafficking"),
+    ("las muchachas q se prostituyen todas son victimas de trata, como las ayudamos",
+     "sex_work_vs_trafficking"),
 ])
 def test_a_question_that_frames_people_harmfully_leads_with_the_card_that_reframes_it(
         library, question: str, first: str) -> None:

@@ -34,6 +34,8 @@ MUST_FLAG = {
         "We rescued three girls from a hotel.",
         "They called her that stripper again.",
         "Our staff are saviors for these women.",
+        "All the girls in those massage places are trafficked.",
+        "Women who work at strip clubs are all victims.",
     ],
     "es": [
         "Todas las trabajadoras sexuales son víctimas de trata.",
@@ -47,6 +49,8 @@ MUST_FLAG = {
         "Ella es víctima de trata.",
         "Son inmigrantes ilegales.",
         "Hay que ayudarla a salir de la vida.",
+        "Las muchachas q se prostituyen todas son victimas de trata.",
+        "Las chicas de los spas son víctimas de trata.",
     ],
 }
 
@@ -67,6 +71,8 @@ MUST_PASS = {
         "Sex workers are experts in their own safety.",
         "Do not treat sex work as trafficking.",
         "Is all sex work trafficking? No.",
+        "Women in massage parlors are at risk of police raids.",
+        "Women who work at strip clubs are experts in their own safety.",
     ],
     "es": [
         "El trabajo sexual no es trata.",
@@ -79,6 +85,7 @@ MUST_PASS = {
         "Las narrativas salvadoras dejan de lado a las personas sobrevivientes.",
         "No trate el trabajo sexual como trata.",
         "Pregunte cómo describe la persona su propia experiencia.",
+        "Las chicas de los spas son trabajadoras con derechos.",
     ],
 }
 

@@ -35,8 +35,12 @@ SHAPES = {
     "en": Shape(
         subject=_any(r"sex[- ]work(?:ers?)?", r"(?:the )?sex trades?", r"sex industry",
                      r"commercial sex", r"prostitution", r"trading sex", r"selling sex",
-                     r"(?:people|those|anyone|everyone|women|men) (?:who|that) (?:trades?|sells?)"
-                     r" sex", r"escorts?", r"strippers?"),
+                     r"(?:people|those|anyone|everyone|women|men|girls|ladies|folks) (?:who|that)"
+                     r" (?:trades?|sells?) sex", r"escorts?", r"strippers?",
+                     r"(?:girls|women|ladies|workers|people)(?: who work)? (?:in|at|from|on)"
+                     r" (?:the |those |these |that |our )?(?:massage (?:places?|parlou?rs?|spas?"
+                     r"|businesses)|spas?|strip clubs?|brothels?|cantinas?|the (?:track|stroll"
+                     r"|streets?|life|game))"),
         between=_any("all", "always", "really", "just", "basically", "essentially",
                      "inherently", "themselves", "by definition", "in reality", "automatically"),
         link=_any("is", "are", "was", "were", "=", "equals?", "means?", "amounts? to",
@@ -59,7 +63,11 @@ SHAPES = {
                      r"prostituci[oó]n", r"industria del sexo", r"comercio sexual",
                      r"sexo comercial", r"(?:personas|quienes) (?:que )?(?:ejercen|hacen)"
                      r" (?:el )?trabajo sexual", r"personas en (?:la industria del sexo|el"
-                     r" comercio sexual|el trabajo sexual)"),
+                     r" comercio sexual|el trabajo sexual)",
+                     r"(?:muchachas|chicas|mujeres|personas|quienes) (?:que |q )?(?:se prostituyen"
+                     r"|venden sexo|ejercen la prostituci[oó]n)",
+                     r"(?:muchachas|chicas|mujeres|trabajadoras) (?:de|en) (?:los |las |el |la )?"
+                     r"(?:spas?|salones de masajes?|masajes|cantinas?|la calle|clubs?)"),
         between=_any("todas", "todos", "siempre", "en realidad", "realmente", "por definición",
                      "en el fondo"),
         link=_any("es", "son", "era", "eran", "=", "equivalen? a", "significan?",
