@@ -167,6 +167,21 @@ def test_the_reframed_answer_says_kindly_why_the_words_come_first(library) -> No
     assert shown.title == next(c.title for c in lang.cards if c.id == "what_to_call_people")
 
 
+def test_a_reframing_card_shown_alone_says_so_instead_of_calling_itself_a_near_match(
+        library) -> None:
+    """No card answers the rest: the note does not promise cards below, nor call the reframing
+    card a guess."""
+    from dialogues.engine import Engine
+
+    engine = Engine(library, Guidance(library))
+    lang = library.locale("en")
+    shown = engine.asking.ask(
+        lang, None, "all the girls in those massage places are trafficked, how do we reach them")[0]
+    assert shown.text.startswith(lang.ui["guidance_reframe_alone"])
+    assert lang.ui["guidance_tentative"] not in shown.text
+    assert shown.title == next(c.title for c in lang.cards if c.id == "sex_work_vs_trafficking")
+
+
 def test_the_model_loads_offline_lazily_and_never_at_import_time() -> None:
     """In a fresh process with every socket refused and no offline variable set: importing the
     bot and building the serving engine load no model; the first search does, without any

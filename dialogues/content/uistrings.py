@@ -181,6 +181,7 @@ UI_FIELDS: dict[str, frozenset[str]] = {
         "guidance_none_fit": (),
         "guidance_unknown_card": (),
         "guidance_reframe": (),  # issue 18
+        "guidance_reframe_alone": (),  # issue 18: the reframing card with no card after it
         "guidance_partly_outside": (),  # issue 18: a listed topic named in passing
         # Hardening (issue 14): invisible answers, someone else's button, the bot's profile
         "invisible_text": (),
