@@ -2,17 +2,18 @@
 
     python -m bench.fit_confidence
 
-Reads only the tuning halves of tests/data/ (dev, design, third, tuning, unseen, next, round5,
-round6, round7; never holdout, fresh or round8), computes each question's signals with the bot's own
-hybrid search, fits a logistic model of them (Newton's method, a small L2 penalty so that a
-signal seen rarely cannot take an extreme weight), and picks the answer threshold that leaves
-the most room above both of the issue's targets at once: the share of answerable questions
-showing a right card in the first three (a declined one shows none) over `--top3`, and the
-share of unanswerable ones declined over `--declined`, each the mean over the tuning halves.
-Each half counts once whatever its size, as each new set of questions is judged on its own:
-pooled, the tuning half's 100 unanswerable questions (written to be hard to decline, against
-13 in 50 in every writer's set) outweighed the rest, and the round6 set lost 14
-answerable questions to "no guidance" while declining 51 of its 52 unanswerable ones. Prints
+Reads only the tuning halves of tests/data/ (tests.support.evaluation.TUNING_HALVES: dev,
+design, third, tuning, unseen, next, round5, round6, round7; never holdout, fresh, round8 or
+round9), computes each question's signals with the bot's own hybrid search, fits a logistic
+model of them (Newton's method, a small L2 penalty so that a signal seen rarely cannot take an
+extreme weight), and picks the answer threshold that leaves the most room above both of the
+issue's targets at once: the share of answerable questions showing a right card in the first
+three (a declined one shows none) over `--top3`, and the share of unanswerable ones declined
+over `--declined`, each the mean over the tuning halves. Each half counts once whatever its
+size, as each new set of questions is judged on its own: pooled, the tuning half's 100
+unanswerable questions (written to be hard to decline, against 13 in 50 in every writer's set)
+outweighed the rest, and the round6 set lost 14 answerable questions to "no guidance" while
+declining 51 of its 52 unanswerable ones. Prints
 the constants to copy into confidence.py and, per tuning half, what they do. A question of one
 sentence naming a listed out-of-scope phrase is left out of the fit (the list refuses it
 whatever the probability); questions the search reframes are always answered (with the
@@ -31,18 +32,18 @@ from dialogues.content.loader import load_library
 from dialogues.guidance.confidence import inputs
 from dialogues.guidance.hybrid import vetoed
 from dialogues.guidance.index import Guidance
-from tests.support.evaluation import Question, cites, load_questions
+from tests.support.evaluation import (
+    QUESTION_FILES,
+    TUNING_HALVES,
+    Question,
+    cites,
+    load_questions,
+)
 
 NAMES = ("COVERAGE_WEIGHT", "MARGIN_WEIGHT", "FACT_WEIGHT", "AGREE_WEIGHT",
          "NAMED_OUTSIDE_WEIGHT", "BIAS")  # confidence.py's constants, in the order of inputs()
 REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "tests" / "data"
-TUNING = ("dev", "design", "third", "tuning", "unseen", "next", "round5", "round6", "round7")
-FILES = ("guidance_questions.yaml", "guidance_questions_fresh.yaml",
-         "guidance_questions_third.yaml", "guidance_questions_tuning.yaml",
-         "guidance_questions_unseen.yaml", "guidance_questions_next.yaml",
-         "guidance_questions_round5.yaml", "guidance_questions_round6.yaml",
-         "guidance_questions_round7.yaml")
+TUNING = TUNING_HALVES
 
 
 def fit(x: np.ndarray, y: np.ndarray, penalty: float) -> np.ndarray:
@@ -71,7 +72,7 @@ def main(argv: list[str]) -> int:
     if hybrid is None:
         print("the embedding model did not load: nothing to fit", file=sys.stderr)
         return 1
-    questions: list[Question] = [q for name in FILES for q in load_questions(DATA / name)
+    questions: list[Question] = [q for file in QUESTION_FILES for q in load_questions(file)
                                  if q.half in TUNING]
     ranking = {q: guidance.search(q.text) for q in questions}
     fitted = [q for q in questions if not vetoed(q.text, ranking[q])]

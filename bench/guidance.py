@@ -38,7 +38,9 @@ from dialogues.content.loader import load_library  # noqa: E402
 from dialogues.guidance.cards import Card  # noqa: E402
 from dialogues.guidance.index import Guidance  # noqa: E402
 from tests.support.evaluation import (  # noqa: E402
+    QUESTION_FILES,
     STYLES,
+    TUNING_HALVES,
     Figures,
     Question,
     Rank,
@@ -47,14 +49,7 @@ from tests.support.evaluation import (  # noqa: E402
     style,
 )
 
-TUNING = ("dev", "design", "third", "tuning", "unseen", "next", "round5", "round6", "round7")
-TEST, NEWEST = ("holdout", "fresh"), ("round8", "round9")
-QUESTION_FILES = ("guidance_questions.yaml", "guidance_questions_fresh.yaml",
-                  "guidance_questions_third.yaml", "guidance_questions_tuning.yaml",
-                  "guidance_questions_unseen.yaml", "guidance_questions_next.yaml",
-                  "guidance_questions_round5.yaml", "guidance_questions_round6.yaml",
-                  "guidance_questions_round7.yaml", "guidance_questions_round8.yaml",
-                  "guidance_questions_round9.yaml")
+TUNING, TEST, NEWEST = TUNING_HALVES, ("holdout", "fresh"), ("round8", "round9")
 
 
 def baseline(cards: tuple[Card, ...]) -> Rank:
@@ -149,8 +144,7 @@ def main() -> int:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     lexical, hybrid, cards, load = loaded()
-    data = REPO / "tests" / "data"
-    questions = [q for name in QUESTION_FILES for q in load_questions(data / name)]
+    questions = [q for file in QUESTION_FILES for q in load_questions(file)]
     print(f"{len(cards)} cards, {len(questions)} questions, {args.rounds} rounds, one core")
     print(f"content load {load['content']:.2f} s; with the lexical index "
           f"{load['lexical']:.2f} s; model + card vectors {load['model']:.2f} s "

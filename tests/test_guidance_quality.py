@@ -25,15 +25,8 @@ import pytest
 
 from dialogues.engine import Engine
 from dialogues.guidance.index import Guidance
-from tests.support.evaluation import Figures, Question, load_questions, measure
+from tests.support.evaluation import QUESTION_FILES, Figures, Question, load_questions, measure
 
-DATA = Path(__file__).resolve().parent / "data"
-QUESTION_FILES = (DATA / "guidance_questions.yaml", DATA / "guidance_questions_fresh.yaml",
-                  DATA / "guidance_questions_third.yaml", DATA / "guidance_questions_tuning.yaml",
-                  DATA / "guidance_questions_unseen.yaml", DATA / "guidance_questions_next.yaml",
-                  DATA / "guidance_questions_round5.yaml", DATA / "guidance_questions_round6.yaml",
-                  DATA / "guidance_questions_round7.yaml", DATA / "guidance_questions_round8.yaml",
-                  DATA / "guidance_questions_round9.yaml")
 HALVES = ("dev", "holdout", "design", "fresh", "third", "tuning", "unseen", "next", "round5",
           "round6", "round7", "round8", "round9")
 TARGETS = {"top1": 0.75, "top3": 0.90, "no_guidance": 0.80}

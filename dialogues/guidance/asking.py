@@ -51,12 +51,13 @@ class Asking:
             return [Message(text, menu_button(lang, current)), Tally()]
         best, *others = (hit.card for hit in ranking.hits)
         view = self._card_view(lang, best, tuple(others))
-        if ranking.tentative and not (ranking.reframed and not others):  # alone: not a guess
+        reframed_alone = ranking.reframed and not others  # its own note; not a near match
+        if ranking.tentative and not reframed_alone:
             view = replace(view, text=f"{lang.ui['guidance_tentative']}\n\n{view.text}")
         if ranking.outside:
             view = replace(view, text=f"{lang.ui['guidance_partly_outside']}\n\n{view.text}")
         if ranking.reframed:
-            note = lang.ui["guidance_reframe" if others else "guidance_reframe_alone"]
+            note = lang.ui["guidance_reframe_alone" if reframed_alone else "guidance_reframe"]
             view = replace(view, text=f"{note}\n\n{view.text}")
         return [replace(view, text=view.text + hint)]
 

@@ -25,8 +25,8 @@ A logistic model of these, fitted by `python -m bench.fit_confidence` on the tun
 questions, 192 more refused outright by a listed phrase); its threshold leaves the most room
 above both targets at once, each averaged over those halves so that every set of questions
 counts once (a right card in the first three for 93 % of the answerable ones, no guidance for
-90 % of the others). Without the model (lexical search only) a listed phrase still refuses outright
-(dialogues.guidance.index).
+90 % of the others). Without the model (lexical search only) a listed phrase still refuses
+outright (dialogues.guidance.index).
 """
 
 from __future__ import annotations

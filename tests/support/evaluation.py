@@ -43,6 +43,16 @@ class Figures:
                 f"correct 'no guidance' {self.no_guidance:.1%} of {self.unanswerable}")
 
 
+# Every file of labelled questions, in the order they were written, and the halves the search may
+# be tuned on (bench.fit_confidence fits on them; the quality test and bench/guidance.py report
+# the rest as held out). A new round's file is added here once, for all three.
+DATA = Path(__file__).resolve().parent.parent / "data"
+QUESTION_FILES = tuple(DATA / f"guidance_questions{suffix}.yaml" for suffix in (
+    "", "_fresh", "_third", "_tuning", "_unseen", "_next", "_round5", "_round6", "_round7",
+    "_round8", "_round9"))
+TUNING_HALVES = ("dev", "design", "third", "tuning", "unseen", "next", "round5", "round6",
+                 "round7")
+
 STYLES = ("short", "ordinary", "long", "Spanish", "unanswerable")
 SHORT_WORDS, LONG_WORDS, LONG_SENTENCES = 6, 40, 3
 
