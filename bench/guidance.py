@@ -125,7 +125,8 @@ def report(name: str, rank: Rank, questions: list[Question], rounds: int) -> flo
         print(f"  {half:8} {figures}")
         writers = sorted({q.writer for q in questions if q.half == half and q.writer})
         for writer in writers if len(writers) > 1 else ():
-            print(f"    set {writer}  {measure([q for q in questions if q.writer == writer], rank)}")
+            mine = [q for q in questions if q.half == half and q.writer == writer]
+            print(f"    set {writer}  {measure(mine, rank)}")
     for label, halves in (("tuning", TUNING), ("test", TEST), ("new", NEWEST)):
         for kind in STYLES:
             figures = measure([q for q in questions if q.half in halves and style(q) == kind],
