@@ -13,7 +13,11 @@ over `--declined`, each the mean over the tuning halves. Each half counts once w
 size, as each new set of questions is judged on its own: pooled, the tuning half's 100
 unanswerable questions (written to be hard to decline, against 13 in 50 in every writer's set)
 outweighed the rest, and the round6 set lost 14 answerable questions to "no guidance" while
-declining 51 of its 52 unanswerable ones. Prints
+declining 51 of its 52 unanswerable ones. Each half's questions are read with the
+questions written for it left out of the reviewers' list of unanswered questions
+(content/<locale>/unanswered.yaml; tests.support.evaluation.without_own_questions), as a new
+writer's questions meet it: in the list, an unanswerable tuning question would find itself and
+teach the fit that the margin over the list is surer than it is. Prints
 the constants to copy into confidence.py and, per tuning half, what they do. A question of one
 sentence naming a listed out-of-scope phrase is left out of the fit (the list refuses it
 whatever the probability); questions the search reframes are always answered (with the
@@ -38,6 +42,7 @@ from tests.support.evaluation import (
     Question,
     cites,
     load_questions,
+    without_own_questions,
 )
 
 NAMES = ("COVERAGE_WEIGHT", "MARGIN_WEIGHT", "FACT_WEIGHT", "AGREE_WEIGHT",
@@ -67,16 +72,20 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--penalty", type=float, default=0.3)
     args = parser.parse_args(argv)
     library = load_library(REPO / "content")
-    guidance = Guidance(library)
-    hybrid = guidance.hybrid()
-    if hybrid is None:
-        print("the embedding model did not load: nothing to fit", file=sys.stderr)
-        return 1
     questions: list[Question] = [q for file in QUESTION_FILES for q in load_questions(file)
                                  if q.half in TUNING]
-    ranking = {q: guidance.search(q.text) for q in questions}
+    ranking, signals = {}, {}
+    for half in TUNING:
+        guidance = Guidance(without_own_questions(library, half))
+        hybrid = guidance.hybrid()
+        if hybrid is None:
+            print("the embedding model did not load: nothing to fit", file=sys.stderr)
+            return 1
+        for q in questions:
+            if q.half == half:
+                ranking[q], signals[q] = guidance.search(q.text), hybrid.signals(q.text)
     fitted = [q for q in questions if not vetoed(q.text, ranking[q])]
-    x = np.array([inputs(hybrid.signals(q.text)) for q in fitted])
+    x = np.array([inputs(signals[q]) for q in fitted])
     y = np.array([1.0 if q.expect else 0.0 for q in fitted])
     w = fit(x, y, args.penalty)
     score = dict(zip(fitted, 1.0 / (1.0 + np.exp(-(np.c_[x, np.ones(len(x))] @ w))),

@@ -8,9 +8,12 @@ The process pins itself to one CPU core (numpy and tokenizers to one thread) bef
 The baseline is BM25Okapi over lower-cased words with no stemming, synonyms, typo repair or
 threshold, so it always answers. Figures are printed per half of tests/data/ (the tuning
 halves dev, design, third, tuning, unseen, next, round5, round6, round7; the test halves
-holdout, fresh; round8, round9), then per style (tests.support.evaluation.style) over the tuning
-halves, the test halves and the two newest sets of writers who never saw the cards ("new":
-round8, measured before stop 22's last changes and after, and round9, measured once after).
+holdout, fresh; round8 to round11), then per style (tests.support.evaluation.style) over the
+tuning halves, the test halves and the four newest sets of writers who never saw the cards
+("new": round8 and round10 and round11, each measured before a stop's change and after, and
+round9, measured once after stop 22's). The hybrid search reads each tuning half with the
+questions written for it left out of the reviewers' unanswered list
+(tests.support.evaluation.without_own_questions), as a new writer's questions meet it.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ sys.path.insert(0, str(REPO))
 from dialogues.content.loader import load_library  # noqa: E402
 from dialogues.guidance.cards import Card  # noqa: E402
 from dialogues.guidance.index import Guidance  # noqa: E402
+from dialogues.model import Library  # noqa: E402
 from tests.support.evaluation import (  # noqa: E402
     QUESTION_FILES,
     STYLES,
@@ -47,9 +51,11 @@ from tests.support.evaluation import (  # noqa: E402
     load_questions,
     measure,
     style,
+    without_own_questions,
 )
 
-TUNING, TEST, NEWEST = TUNING_HALVES, ("holdout", "fresh"), ("round8", "round9")
+TUNING, TEST, NEWEST = TUNING_HALVES, ("holdout", "fresh"), ("round8", "round9", "round10",
+                                                              "round11")
 
 
 def baseline(cards: tuple[Card, ...]) -> Rank:
@@ -98,7 +104,7 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def loaded() -> tuple[Guidance, Guidance, tuple[Card, ...], dict[str, float]]:
+def loaded() -> tuple[Library, Guidance, Guidance, dict[str, float]]:
     """The content, the lexical and the hybrid search, timed and weighed as they load."""
     started = time.perf_counter()
     library = load_library(REPO / "content")
@@ -111,26 +117,33 @@ def loaded() -> tuple[Guidance, Guidance, tuple[Card, ...], dict[str, float]]:
     hybrid = Guidance(library)
     hybrid.search("warm up")  # loads the model and embeds every card, in both languages
     model_s = time.perf_counter() - model_started
-    return lexical, hybrid, library.locale("en").cards, {
+    return library, lexical, hybrid, {
         "content": content_s, "lexical": lexical_s, "model": model_s,
         "with_model": lexical_s + model_s, "rss_added": rss_mb() - before}
 
 
-def report(name: str, rank: Rank, questions: list[Question], rounds: int) -> float:
+def report(name: str, rank: Rank, questions: list[Question], rounds: int,
+           rank_in: dict[str, Rank] | None = None) -> float:
+    """Latency of `rank`, then accuracy per half and per style; `rank_in` ranks a half its own
+    way (the hybrid search without a tuning half's own unanswered questions)."""
     times = latencies(rank, questions, rounds)
     p95 = percentile(times, 0.95)
     print(f"\n{name}\n  latency p50 {percentile(times, 0.5):.3f} ms, p95 {p95:.3f} ms")
+    ranked = {q: (rank_in or {}).get(q.half, rank)(q.text) for q in questions}
+
+    def measured(group: list[Question]) -> Figures:
+        results = iter([ranked[q] for q in group])  # measure asks for each question in order
+        return measure(group, lambda _text: next(results))
     for half in (*TUNING, *TEST, *NEWEST):
-        figures: Figures = measure([q for q in questions if q.half == half], rank)
+        figures = measured([q for q in questions if q.half == half])
         print(f"  {half:8} {figures}")
         writers = sorted({q.writer for q in questions if q.half == half and q.writer})
         for writer in writers if len(writers) > 1 else ():
             mine = [q for q in questions if q.half == half and q.writer == writer]
-            print(f"    set {writer}  {measure(mine, rank)}")
+            print(f"    set {writer}  {measured(mine)}")
     for label, halves in (("tuning", TUNING), ("test", TEST), ("new", NEWEST)):
         for kind in STYLES:
-            figures = measure([q for q in questions if q.half in halves and style(q) == kind],
-                              rank)
+            figures = measured([q for q in questions if q.half in halves and style(q) == kind])
             shown = (f"correct 'no guidance' {figures.no_guidance:.1%} of {figures.unanswerable}"
                      if kind == "unanswerable" else
                      f"top-1 {figures.top1:.1%}, top-3 {figures.top3:.1%} of {figures.answerable}")
@@ -144,21 +157,27 @@ def main() -> int:
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    lexical, hybrid, cards, load = loaded()
+    library, lexical, hybrid, load = loaded()
+    cards = library.locale("en").cards
     questions = [q for file in QUESTION_FILES for q in load_questions(file)]
     print(f"{len(cards)} cards, {len(questions)} questions, {args.rounds} rounds, one core")
     print(f"content load {load['content']:.2f} s; with the lexical index "
           f"{load['lexical']:.2f} s; model + card vectors {load['model']:.2f} s "
           f"(content load with the model {load['with_model']:.2f} s); "
           f"memory added by the model {load['rss_added']:.0f} MB")
-    p95 = {name: report(name, rank, questions, args.rounds) for name, rank in {
-        "lexical only (FTS5 bm25 + synonyms + typos, 'no guidance' threshold, out-of-scope "
-        "list)": ours(lexical),
-        "hybrid (lexical + WordLlama, RRF k=10, sentence coverage, calibrated confidence "
-        "with the kind of ask and agreement; Spanish card text indexed)":
-            ours(hybrid),
-        "baseline (rank-bm25 BM25Okapi, always answers)": baseline(cards),
-    }.items()}
+    hybrid_rank = ours(hybrid)
+    own_left_out = {half: ours(Guidance(without_own_questions(library, half)))
+                    for half in TUNING}
+    p95 = {
+        "lexical": report("lexical only (FTS5 bm25 + synonyms + typos, 'no guidance' threshold, "
+                          "out-of-scope list)", ours(lexical), questions, args.rounds),
+        "hybrid": report("hybrid (lexical + WordLlama, RRF k=10, sentence coverage, calibrated "
+                         "confidence with the kind of ask, agreement and the unanswered list; "
+                         "Spanish card text indexed)", hybrid_rank, questions, args.rounds,
+                         own_left_out),
+        "baseline": report("baseline (rank-bm25 BM25Okapi, always answers)", baseline(cards),
+                           questions, args.rounds),
+    }
     lexical_p95, hybrid_p95, base_p95 = p95.values()
     print(f"\np95: hybrid / lexical {hybrid_p95 / lexical_p95:.2f}x, "
           f"hybrid / baseline {hybrid_p95 / base_p95:.2f}x")

@@ -301,6 +301,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
                    else f"no guidance (outside the guidelines: {ranking.outside})"
                    if ranking.outside else "no guidance (below the threshold)")
         print(f"{question}\n  {verdict}")
+        if ranking.near_unanswered:  # what a reviewer edits if the refusal is wrong
+            print(f"  nearer to a question listed as unanswered than to any card: "
+                  f"{ranking.near_unanswered}")
         if ranking.answered:  # an unanswered question shows no card: the bot shows none
             _print_hits(ranking.hits)
     return 0

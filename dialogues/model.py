@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from dialogues.content.problems import Mark
 from dialogues.content.prompts import PromptSet
-from dialogues.guidance.cards import Card, OutOfScope, SynonymGroup
+from dialogues.guidance.cards import Card, OutOfScope, SynonymGroup, Unanswered
 
 if TYPE_CHECKING:
     from dialogues.content.checks.language import Term
@@ -128,12 +128,13 @@ class Locale:
     code: str
     dialogues: dict[str, Dialogue]
     ui: dict[str, str]
-    # Quick guidance: the cards, groups of words a search treats as one, and topics the
-    # guidelines leave out.
+    # Quick guidance: the cards, groups of words a search treats as one, topics the guidelines
+    # leave out, and questions staff asked that no card answers.
     cards: tuple[Card, ...] = ()
     synonyms: tuple[SynonymGroup, ...] = ()
     prompt_sets: dict[str, PromptSet] = field(default_factory=dict)
     out_of_scope: tuple[OutOfScope, ...] = ()
+    unanswered: tuple[Unanswered, ...] = ()
     privacy: tuple[str, ...] = ()  # the lines /privacy shows
     # The reviewers' terms to avoid, every language's: a question using one is reframed.
     terms_to_avoid: tuple[Term, ...] = ()

@@ -8,13 +8,18 @@ round of four independent writers, each measured on the search before and after 
 tuning data since: guidance_questions_unseen.yaml (unseen), guidance_questions_next.yaml
 (next), guidance_questions_round5.yaml (round5), guidance_questions_round6.yaml (round6) and
 guidance_questions_round7.yaml (round7). guidance_questions_round8.yaml (round8) was measured
-once before the last changes and once after, guidance_questions_round9.yaml (round9) once, on
-the search as it is; nobody tuning the search has read either.
+once before stop 22's last changes and once after, guidance_questions_round9.yaml (round9) once
+after them, and guidance_questions_round10.yaml (round10) and guidance_questions_round11.yaml
+(round11) once before stop 23's change and once after; nobody tuning the search has read their
+misses.
 
 Targets the search does not reach yet are marked as expected failures (strict, so reaching one
 turns the mark into a failure to remove); the measured figures are in BENCHMARKS.md. The search
 measured is the bot's: hybrid (dialogues.guidance.hybrid), tuned on dev, design, third, tuning,
-unseen, next, round5, round6 and round7 only.
+unseen, next, round5, round6 and round7 only. Their unanswerable questions are also the
+reviewers' list of questions no card answers (content/<locale>/unanswered.yaml), so each tuning
+half is measured with its own questions left out of that list, as a new writer's questions meet
+the search.
 """
 
 from __future__ import annotations
@@ -25,31 +30,38 @@ import pytest
 
 from dialogues.engine import Engine
 from dialogues.guidance.index import Guidance
-from tests.support.evaluation import QUESTION_FILES, Figures, Question, load_questions, measure
+from tests.support.evaluation import (
+    QUESTION_FILES,
+    TUNING_HALVES,
+    Figures,
+    Question,
+    load_questions,
+    measure,
+    without_own_questions,
+)
 
 HALVES = ("dev", "holdout", "design", "fresh", "third", "tuning", "unseen", "next", "round5",
-          "round6", "round7", "round8", "round9")
+          "round6", "round7", "round8", "round9", "round10", "round11")
 TARGETS = {"top1": 0.75, "top3": 0.90, "no_guidance": 0.80}
 # Issue 18's targets for questions written by people who never saw the cards (the halves of
 # the later file): the first card right ≥ 80 %, a right card in three ≥ 93 %, 9 in 10
 # unanswerable questions declined.
 FRESH_TARGETS = {"top1": 0.80, "top3": 0.93, "no_guidance": 0.90}
 FRESH_HALVES = ("design", "fresh", "third", "tuning", "unseen", "next", "round5", "round6",
-                "round7", "round8", "round9")
-# Measured below target at the end of stop 22 (BENCHMARKS.md, "Stop 22"). The threshold counts
-# every set of questions once; the holdout and fresh halves decline fewer unanswerable questions
-# than at the old threshold, and round6's writers ask in words the cards use less often.
+                "round7", "round8", "round9", "round10", "round11")
+# Measured below target at the end of stop 23 (BENCHMARKS.md, "Stop 23"). The holdout and fresh
+# halves decline fewer unanswerable questions than the rounds written since, and round6's
+# writers ask in words the cards use less often.
 SHORT_OF_TARGET = {
     ("holdout", "no_guidance"): "measured 77.8 % (7 of 9)",
-    ("tuning", "no_guidance"): "measured 79.0 % (79 of 100)",
-    ("round6", "top3"): "measured 89.2 % (132 of 148)",
+    ("tuning", "no_guidance"): "measured 76.0 % (76 of 100)",
 }
 SHORT_OF_FRESH_TARGET = {
-    ("fresh", "no_guidance"): "measured 87.0 % (80 of 92)",
-    ("tuning", "no_guidance"): "measured 79.0 % (79 of 100)",
-    ("round6", "top1"): "measured 77.7 % (115 of 148)",
-    ("round6", "top3"): "measured 89.2 % (132 of 148)",
-    ("round9", "no_guidance"): "measured 88.5 % (46 of 52)",
+    ("fresh", "no_guidance"): "measured 81.5 % (75 of 92)",
+    ("tuning", "no_guidance"): "measured 76.0 % (76 of 100)",
+    ("round6", "top1"): "measured 79.1 % (117 of 148)",
+    ("round6", "top3"): "measured 91.2 % (135 of 148)",
+    ("round11", "top3"): "measured 92.6 % (137 of 148)",
 }
 
 
@@ -66,13 +78,17 @@ def all_questions() -> list[Question]:
 
 @pytest.fixture(scope="module")
 def measured(library) -> dict[str, Figures]:
-    engine = Engine(library, Guidance(library))
+    def ranker(half: str):
+        shown = without_own_questions(library, half) if half in TUNING_HALVES else library
+        engine = Engine(shown, Guidance(shown))
 
-    def rank(question: str):
-        ranking = engine.search(question)
-        return tuple(hit.card for hit in ranking.hits), ranking.answered
+        def rank(question: str):
+            ranking = engine.search(question)
+            return tuple(hit.card for hit in ranking.hits), ranking.answered
+        return rank
     questions = all_questions()
-    return {half: measure([q for q in questions if q.half == half], rank) for half in HALVES}
+    return {half: measure([q for q in questions if q.half == half], ranker(half))
+            for half in HALVES}
 
 
 def test_labelled_set_is_big_and_varied_enough() -> None:
@@ -91,7 +107,9 @@ def test_labelled_set_is_big_and_varied_enough() -> None:
     (QUESTION_FILES[7], "round6", ("Y", "Z", "A", "AA")),
     (QUESTION_FILES[8], "round7", ("B", "C", "D", "E")),
     (QUESTION_FILES[9], "round8", ("F", "G", "H", "P")),
-    (QUESTION_FILES[10], "round9", ("BB", "CC", "DD", "EE"))])
+    (QUESTION_FILES[10], "round9", ("BB", "CC", "DD", "EE")),
+    (QUESTION_FILES[11], "round10", ("FF", "GG", "HH", "JJ")),
+    (QUESTION_FILES[12], "round11", ("KK", "LL", "MM", "NN"))])
 def test_each_unseen_set_comes_from_four_writers_in_every_style(file: Path, half: str,
                                                                 writers: tuple[str, ...]) -> None:
     """200 questions, 50 from each of four writers, each writer's set holding short, ordinary,

@@ -24,7 +24,7 @@ NOT_WORDING = frozenset({
 })
 
 # Whole files that are search aids (what staff may type, slang included), not wording shown.
-SEARCH_AIDS = frozenset({"synonyms.yaml", "out_of_scope.yaml"})
+SEARCH_AIDS = frozenset({"synonyms.yaml", "out_of_scope.yaml", "unanswered.yaml"})
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,16 @@ from dialogues.content.prompts import load_prompts
 from dialogues.content.schema import Reader
 from dialogues.content.uistrings import UI_FIELDS
 from dialogues.content.yamlsource import Mapping, Node, Scalar, Sequence
-from dialogues.guidance.cards import OutOfScope, SynonymGroup, load_cards, load_out_of_scope, load_synonyms
-from dialogues.guidance.checks import check_out_of_scope, check_synonyms
+from dialogues.guidance.cards import (
+    OutOfScope,
+    SynonymGroup,
+    Unanswered,
+    load_cards,
+    load_out_of_scope,
+    load_synonyms,
+    load_unanswered,
+)
+from dialogues.guidance.checks import check_out_of_scope, check_synonyms, check_unanswered
 from dialogues.model import (
     AUDIENCES,
     SKIPPED,
@@ -351,8 +359,9 @@ def load_locale(files: ContentFiles, code: str, sections: dict[str, str],
 
 
 def _with_search_lists(files: ContentFiles, locales: dict[str, Locale]) -> dict[str, Locale]:
-    """Every folder's synonyms.yaml and out_of_scope.yaml join every locale's search: staff type
-    in the language that comes to them, whatever language their Telegram is set to."""
+    """Every folder's synonyms.yaml, out_of_scope.yaml and unanswered.yaml join every locale's
+    search: staff type in the language that comes to them, whatever language their Telegram is
+    set to."""
     words: tuple[SynonymGroup, ...] = ()
     problems = files.problems
     for file in sorted(files.root.glob("*/synonyms.yaml")):
@@ -360,14 +369,19 @@ def _with_search_lists(files: ContentFiles, locales: dict[str, Locale]) -> dict[
     topics: tuple[OutOfScope, ...] = ()
     for file in sorted(files.root.glob("*/out_of_scope.yaml")):
         topics += load_out_of_scope(files, file)
+    asked: tuple[Unanswered, ...] = ()
+    for file in sorted(files.root.glob("*/unanswered.yaml")):
+        asked += load_unanswered(files, file)
     cards = {card.mark: card for locale in locales.values() for card in locale.cards}
     check_out_of_scope(topics, cards.values(), problems)
+    check_unanswered(asked, cards.values(), problems)
     check_synonyms(words, locales["en"].cards, problems)  # the cards every search ranks
     quiet = copy.copy(files)  # same parsed files; mistakes in the lists are the check's to report
     quiet.problems = Problems()
     avoid = tuple(term for code in sorted(locales)
                   for term in load_terms(quiet, language_file(code)))
-    return {code: replace(locale, synonyms=words, out_of_scope=topics, terms_to_avoid=avoid)
+    return {code: replace(locale, synonyms=words, out_of_scope=topics, unanswered=asked,
+                          terms_to_avoid=avoid)
             for code, locale in locales.items()}
 
 

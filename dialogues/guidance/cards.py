@@ -1,5 +1,5 @@
-"""Guidance cards and the reviewers' search lists (synonyms, topics the guidelines leave out),
-loaded and checked like dialogues.
+"""Guidance cards and the reviewers' search lists (synonyms, topics the guidelines leave out,
+questions staff asked that no card answers), loaded and checked like dialogues.
 
 Cards answer quick questions; every mistake in them (an answer too long for a phone screen, an
 unknown section or dialogue id, a card id used twice) is reported as ``path:line:col`` when the
@@ -15,7 +15,7 @@ from pathlib import Path
 from dialogues.content.files import ContentFiles
 from dialogues.content.problems import Mark, did_you_mean
 from dialogues.content.schema import Reader
-from dialogues.content.yamlsource import Mapping
+from dialogues.content.yamlsource import Mapping, Scalar
 
 CARD_ID_MAX = 32
 TITLE_MAX = 120
@@ -145,3 +145,32 @@ def load_out_of_scope(files: ContentFiles, file: Path) -> tuple[OutOfScope, ...]
         elif topic_id is not None and phrases:
             topics.append(OutOfScope(topic_id, phrases, entry.mark))
     return tuple(topics)
+
+
+UNANSWERED_MAX = 2000  # as long as the search reads of a message
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """A question staff asked that the guidelines do not answer: the search compares questions
+    with these in meaning, so one near a question nobody could answer is declined, even on a
+    topic no phrase of the out-of-scope list names."""
+
+    question: str
+    mark: Mark
+
+
+def load_unanswered(files: ContentFiles, file: Path) -> tuple[Unanswered, ...]:
+    """Reviewer-owned examples of questions outside the guidelines, one per item."""
+    reader = Reader(files.problems)
+    top = reader.mapping(files.content(file), "unanswered questions file", ("questions",))
+    found: list[Unanswered] = []
+    for node in reader.sequence(top.get("questions") if top else None, "'questions'"):
+        if isinstance(node, Scalar) and not node.value.strip():
+            reader.error(node.mark, "this line of the list is empty — write the question, or "
+                                    "remove the line")
+            continue
+        question = reader.text(node, "an unanswered question", UNANSWERED_MAX)
+        if question:
+            found.append(Unanswered(question, node.mark))
+    return tuple(found)

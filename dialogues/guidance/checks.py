@@ -1,13 +1,14 @@
 """Checks of the reviewers' search lists against the cards, run when content loads: a synonyms
 group whose card word no card uses finds nothing; an out-of-scope phrase in a card's own
-phrasings would refuse the questions that card answers."""
+phrasings would refuse the questions that card answers; a question listed as unanswered that a
+card lists as a phrasing it answers contradicts it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from dialogues.content.problems import Problems
-from dialogues.guidance.cards import Card, OutOfScope, SynonymGroup
+from dialogues.guidance.cards import Card, OutOfScope, SynonymGroup, Unanswered
 from dialogues.guidance.words import all_words, card_texts, terms
 
 
@@ -48,3 +49,24 @@ def check_out_of_scope(topics: Iterable[OutOfScope], cards: Iterable[Card],
             problems.error(topic.mark, f"out-of-scope phrase '{phrase}' (topic '{topic.id}') "
                            f"is in card '{card.id}' at {card.mark}, a question the cards "
                            "answer — remove it from one of the two")
+
+
+def check_unanswered(asked: Iterable[Unanswered], cards: Iterable[Card],
+                     problems: Problems) -> None:
+    """A question listed as unanswered that is also a card's title or phrasing is both answered
+    and not: report it, naming both places. One listed twice is reported once, where it
+    repeats."""
+    phrasings = {" ".join(all_words(text)): card for card in cards
+                 for text in (card.title, *card.also_asked)}
+    seen: dict[str, Unanswered] = {}
+    for item in asked:
+        key = " ".join(all_words(item.question))
+        card = phrasings.get(key)
+        if card is not None:
+            problems.error(item.mark, f"this unanswered question is also a question card "
+                           f"'{card.id}' answers, at {card.mark} — remove it from one of the two")
+        elif key in seen:
+            problems.warning(item.mark, f"this question is already listed at "
+                             f"{seen[key].mark} — remove one of the two")
+        else:
+            seen[key] = item

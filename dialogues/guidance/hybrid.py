@@ -86,8 +86,18 @@ class HybridSearch:
                      for card_id in fused)
         sure = round(confidence(self._signals(question, lexical, similarity,
                                               outside_similarity)), 3)
-        answered = bool(hits) and sure >= ANSWER_CONFIDENCE and not vetoed(question, lexical)
-        return Ranking(question, hits, answered, lexical.outside, sure)
+        refused = vetoed(question, lexical)  # the listed topic is then the reason
+        answered = bool(hits) and sure >= ANSWER_CONFIDENCE and not refused
+        near = "" if answered or refused else self._near_unanswered(
+            question, float(similarity.max(initial=-1.0)))
+        return Ranking(question, hits, answered, lexical.outside, sure, near_unanswered=near)
+
+    def _near_unanswered(self, question: str, best_card: float) -> str:
+        """The listed unanswered question a declined one is nearer to than to any card."""
+        nearest, similarity = self.semantic.nearest_unanswered(question)
+        if nearest is None or similarity < best_card:
+            return ""
+        return f'"{nearest.question}" ({nearest.mark})'
 
     def signals(self, question: str) -> Signals:
         """What the decision reads of `question` (bench/fit_confidence.py fits on these)."""

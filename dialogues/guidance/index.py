@@ -254,6 +254,7 @@ class Guidance:
         self._translated = {code: {card.id: card for card in locale.cards}
                             for code, locale in library.locales.items()}
         self._out_of_scope = default.out_of_scope
+        self._unanswered = default.unanswered
         self._framing = Framing(default.terms_to_avoid)
         self._hybrid: HybridSearch | None = None
         self._waiting = semantic and self._index is not None  # load on the first search
@@ -274,7 +275,7 @@ class Guidance:
         if encode is None or self._index is None:
             return
         semantic = SemanticIndex(self._index.cards, encode, self._translations.values(),
-                                 self._out_of_scope)
+                                 self._out_of_scope, self._unanswered)
         self._hybrid = HybridSearch(self._index, semantic)
 
     def hybrid(self) -> HybridSearch | None:

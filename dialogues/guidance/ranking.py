@@ -27,7 +27,9 @@ class Ranking:
     when the question names a topic outside the guidelines (`outside`: that topic's id).
     `confidence` is the hybrid search's probability that a card answers it (None when the
     search is lexical only); `reframed`: the question frames people harmfully, and the first
-    card is the one that reframes it (dialogues.guidance.framing)."""
+    card is the one that reframes it (dialogues.guidance.framing); `near_unanswered`: for a
+    question declined while nearer in meaning to a question of the reviewers' unanswered list
+    than to any card, that question and where it is listed, for reviewers (`coachbot ask`)."""
 
     question: str
     hits: tuple[Hit, ...]
@@ -35,6 +37,7 @@ class Ranking:
     outside: str = ""
     confidence: float | None = None
     reframed: bool = False
+    near_unanswered: str = ""
 
     @property
     def tentative(self) -> bool:

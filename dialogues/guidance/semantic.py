@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dialogues.guidance.cards import Card, OutOfScope
+from dialogues.guidance.cards import Card, OutOfScope, Unanswered
 
 if TYPE_CHECKING:
     import numpy as np
@@ -112,13 +112,19 @@ def card_text(card: Card) -> str:
 
 class SemanticIndex:
     """Card vectors for one ordered list of cards and their translations (a card's similarity
-    is the best over its languages, so a Spanish question meets the Spanish card text), and one
-    vector for the reviewers' out-of-scope topics, to tell a question about a topic the
-    guidelines leave out from one the cards answer."""
+    is the best over its languages, so a Spanish question meets the Spanish card text), and
+    vectors for what the guidelines leave out, to tell a question about it from one the cards
+    answer: each phrase of the reviewers' out-of-scope topics, and each question staff asked
+    that no card answers (content/<locale>/unanswered.yaml). A question resembles another
+    question more than a two-word phrase, so the questions catch what nobody listed as a topic:
+    left out of the list in turn, each round of unseen tuning questions was declined more often
+    (the mean share over nine rounds 92.5 -> 93.5 %) while a right card stayed in the first three
+    as often (95.9 -> 96.3 %; BENCHMARKS.md, "Stop 23")."""
 
     def __init__(self, cards: Sequence[Card], encode: Encoder,
                  translations: Iterable[Iterable[Card]] = (),
-                 out_of_scope: Iterable[OutOfScope] = ()) -> None:
+                 out_of_scope: Iterable[OutOfScope] = (),
+                 unanswered: Iterable[Unanswered] = ()) -> None:
         import numpy as np
 
         self.cards = tuple(cards)
@@ -133,13 +139,15 @@ class SemanticIndex:
                     texts.append(card_text(card))
         self._owner = np.asarray(owners, dtype=np.intp)
         phrases = [phrase for topic in out_of_scope for phrase in topic.phrases]
+        self.unanswered = tuple(unanswered)
+        phrases += [item.question for item in self.unanswered]
         vectors = encode(texts + phrases) if texts or phrases else np.zeros((0, 1), np.float32)
         self._vectors = vectors[:len(texts)]
         self._outside = vectors[len(texts):]
 
     def similarities(self, question: str) -> tuple[np.ndarray, float]:
         """Cosine similarity of `question` to each card (in `cards` order), and to the nearest
-        out-of-scope phrase (-1 without a list)."""
+        out-of-scope phrase or unanswered question (-1 without either)."""
         import numpy as np
 
         vector = self._encode([question[:2000]])[0]
@@ -148,6 +156,16 @@ class SemanticIndex:
         outside = float((self._outside @ vector).max()) if len(self._outside) else -1.0
         return best, outside
 
+
+    def nearest_unanswered(self, question: str) -> tuple[Unanswered | None, float]:
+        """The listed unanswered question nearest `question` in meaning, and its similarity, so
+        a reviewer sees which one a declined question resembled (None without a list)."""
+        if not self.unanswered:
+            return None, -1.0
+        vector = self._encode([question[:2000]])[0]
+        similarity = self._outside[len(self._outside) - len(self.unanswered):] @ vector
+        nearest = int(similarity.argmax())
+        return self.unanswered[nearest], float(similarity[nearest])
 
 def fuse(*rankings: Sequence[str], k: int) -> list[str]:
     """Reciprocal rank fusion: each ranking (ids, best first) gives a card 1 / (k + place).

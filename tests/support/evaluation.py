@@ -9,7 +9,8 @@ when the ranking declines to answer.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -17,6 +18,7 @@ import yaml
 from dialogues.guidance.cards import Card
 from dialogues.guidance.hybrid import sentences
 from dialogues.guidance.words import all_words, language_of
+from dialogues.model import Library
 
 # A ranking: the cards shown for a question, best first, and whether it answers at all.
 Rank = Callable[[str], tuple[tuple[Card, ...], bool]]
@@ -49,9 +51,12 @@ class Figures:
 DATA = Path(__file__).resolve().parent.parent / "data"
 QUESTION_FILES = tuple(DATA / f"guidance_questions{suffix}.yaml" for suffix in (
     "", "_fresh", "_third", "_tuning", "_unseen", "_next", "_round5", "_round6", "_round7",
-    "_round8", "_round9"))
+    "_round8", "_round9", "_round10", "_round11"))
 TUNING_HALVES = ("dev", "design", "third", "tuning", "unseen", "next", "round5", "round6",
                  "round7")
+
+# Which tuning half each question of content/*/unanswered.yaml was written for (see the file).
+ORIGINS = DATA / "unanswered_origins.yaml"
 
 STYLES = ("short", "ordinary", "long", "Spanish", "unanswerable")
 SHORT_WORDS, LONG_WORDS, LONG_SENTENCES = 6, 40, 3
@@ -99,3 +104,24 @@ def measure(questions: Iterable[Question], rank: Rank) -> Figures:
         top3 += any(cited)
     return Figures(answerable, top1 / max(answerable, 1), top3 / max(answerable, 1),
                    unanswerable, declined / max(unanswerable, 1))
+
+
+@cache
+def unanswered_origins() -> dict[str, str]:
+    """The tuning half each listed unanswered question was written for, by its text."""
+    data = yaml.safe_load(ORIGINS.read_text(encoding="utf-8"))["origins"]
+    return {" ".join(all_words(text)): half for half, texts in data.items() for text in texts}
+
+
+def without_own_questions(library: Library, half: str) -> Library:
+    """The library without the unanswered questions written for `half`: a tuning half measured
+    with its own questions in the list would be declined by looking itself up, so it is
+    measured as a new writer's questions meet the search."""
+    origins = unanswered_origins()
+
+    def kept(locale):
+        return replace(locale, unanswered=tuple(
+            item for item in locale.unanswered
+            if origins.get(" ".join(all_words(item.question))) != half))
+    return replace(library, locales={code: kept(locale)
+                                     for code, locale in library.locales.items()})

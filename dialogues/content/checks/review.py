@@ -126,4 +126,5 @@ def _approved_locale(locale: Locale, approved: frozenset[str], english: Locale |
         cards=tuple(c for c in locale.cards if c.mark.path in approved),
         synonyms=tuple(g for g in locale.synonyms if g.mark.path in approved),
         out_of_scope=tuple(t for t in locale.out_of_scope if t.mark.path in approved),
+        unanswered=tuple(u for u in locale.unanswered if u.mark.path in approved),
     )
