@@ -9,8 +9,9 @@ tuning data since: guidance_questions_unseen.yaml (unseen), guidance_questions_n
 (next), guidance_questions_round5.yaml (round5), guidance_questions_round6.yaml (round6) and
 guidance_questions_round7.yaml (round7). guidance_questions_round8.yaml (round8) was measured
 once before stop 22's last changes and once after, guidance_questions_round9.yaml (round9) once
-after them, and guidance_questions_round10.yaml (round10) and guidance_questions_round11.yaml
-(round11) once before stop 23's change and once after; nobody tuning the search has read their
+after them, guidance_questions_round10.yaml (round10) and guidance_questions_round11.yaml
+(round11) once before stop 23's first change and once after, and guidance_questions_round12.yaml
+(round12) once before its second change and once after; nobody tuning the search has read their
 misses.
 
 Targets the search does not reach yet are marked as expected failures (strict, so reaching one
@@ -41,26 +42,25 @@ from tests.support.evaluation import (
 )
 
 HALVES = ("dev", "holdout", "design", "fresh", "third", "tuning", "unseen", "next", "round5",
-          "round6", "round7", "round8", "round9", "round10", "round11")
+          "round6", "round7", "round8", "round9", "round10", "round11", "round12")
 TARGETS = {"top1": 0.75, "top3": 0.90, "no_guidance": 0.80}
 # Issue 18's targets for questions written by people who never saw the cards (the halves of
 # the later file): the first card right ≥ 80 %, a right card in three ≥ 93 %, 9 in 10
 # unanswerable questions declined.
 FRESH_TARGETS = {"top1": 0.80, "top3": 0.93, "no_guidance": 0.90}
 FRESH_HALVES = ("design", "fresh", "third", "tuning", "unseen", "next", "round5", "round6",
-                "round7", "round8", "round9", "round10", "round11")
+                "round7", "round8", "round9", "round10", "round11", "round12")
 # Measured below target at the end of stop 23 (BENCHMARKS.md, "Stop 23"). The holdout and fresh
-# halves decline fewer unanswerable questions than the rounds written since, and round6's
-# writers ask in words the cards use less often.
+# halves decline fewer unanswerable questions than the rounds written since, and the round6 and
+# round11 writers ask in words the cards use less often.
 SHORT_OF_TARGET = {
     ("holdout", "no_guidance"): "measured 77.8 % (7 of 9)",
-    ("tuning", "no_guidance"): "measured 76.0 % (76 of 100)",
+    ("tuning", "no_guidance"): "measured 77.0 % (77 of 100)",
 }
 SHORT_OF_FRESH_TARGET = {
     ("fresh", "no_guidance"): "measured 81.5 % (75 of 92)",
-    ("tuning", "no_guidance"): "measured 76.0 % (76 of 100)",
-    ("round6", "top1"): "measured 79.1 % (117 of 148)",
-    ("round6", "top3"): "measured 91.2 % (135 of 148)",
+    ("tuning", "no_guidance"): "measured 77.0 % (77 of 100)",
+    ("round6", "top3"): "measured 92.6 % (137 of 148)",
     ("round11", "top3"): "measured 92.6 % (137 of 148)",
 }
 
@@ -109,7 +109,8 @@ def test_labelled_set_is_big_and_varied_enough() -> None:
     (QUESTION_FILES[9], "round8", ("F", "G", "H", "P")),
     (QUESTION_FILES[10], "round9", ("BB", "CC", "DD", "EE")),
     (QUESTION_FILES[11], "round10", ("FF", "GG", "HH", "JJ")),
-    (QUESTION_FILES[12], "round11", ("KK", "LL", "MM", "NN"))])
+    (QUESTION_FILES[12], "round11", ("KK", "LL", "MM", "NN")),
+    (QUESTION_FILES[13], "round12", ("PP", "QQ", "RR", "SS"))])
 def test_each_unseen_set_comes_from_four_writers_in_every_style(file: Path, half: str,
                                                                 writers: tuple[str, ...]) -> None:
     """200 questions, 50 from each of four writers, each writer's set holding short, ordinary,

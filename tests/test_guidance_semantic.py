@@ -110,6 +110,18 @@ def test_a_long_message_is_never_less_covered_than_its_best_sentence() -> None:
     assert long.hits[0].score < lexical.search(ask).hits[0].score  # the whole covers less
 
 
+@pytest.mark.parametrize(("question", "card_id"), [
+    ("cl still doing sw can we still serve her", "client_keeps_working"),
+    ("shld our org partner w htic", "htic_partner_or_not"),
+])
+def test_staff_shorthand_the_model_does_not_know_still_reaches_the_card_its_words_name(
+        library, question: str, card_id: str) -> None:
+    """The synonyms read "cl", "sw" and "htic"; the static vectors cannot, and must not
+    overrule words that clearly point at one card (or, with too few candidates, hide it)."""
+    ranking = Guidance(library).search(question)
+    assert ranking.answered and ranking.hits[0].card.id == card_id
+
+
 def test_hits_carry_both_scores_and_cards_from_either_side(library) -> None:
     guidance = Guidance(library)
     ranking = guidance.search("PD wants us at a sting")

@@ -36,13 +36,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-COVERAGE_WEIGHT = 7.34
+COVERAGE_WEIGHT = 7.35
 MARGIN_WEIGHT = 8.63
 FACT_WEIGHT = -4.19
 AGREE_WEIGHT = 1.08
 NAMED_OUTSIDE_WEIGHT = -1.82
 BIAS = -1.58
-ANSWER_CONFIDENCE = 0.53  # below: "no guidance"
+ANSWER_CONFIDENCE = 0.54  # below: "no guidance"
 SURE_CONFIDENCE = 0.80  # below (and answered): shown as a near match
 
 

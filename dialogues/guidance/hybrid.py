@@ -39,6 +39,13 @@ class LexicalIndex(Protocol):
 LEXICAL_DEPTH = 10  # the lexical search's candidates (its rerank depth)
 SEMANTIC_DEPTH = 20  # the most similar cards fused with them
 RRF_K = 10
+# When the words of a question point clearly at one card (it covers this much more of the
+# question than the next card does), that card leads whatever the meaning side says: static
+# vectors know nothing of staff shorthand such as "htic", "cl" or "sw", and fused with them
+# "shld our org partner w htic" led with a card about vetting any partner. On the tuning halves
+# (each without its own unanswered questions) a lead of 0.10 to 0.15 raised the mean share of a
+# right first card from 87.4 to 87.7-87.9 % and of a right card in three from 96.4 to 96.5-96.7 %.
+LEXICAL_LEAD = 0.12
 # A sentence stands for the ask only with this many topic words: "how does that work" alone
 # would otherwise be fully covered by any card about work.
 SENTENCE_TOPIC_WORDS = 2
@@ -77,7 +84,11 @@ class HybridSearch:
         similarity, outside_similarity = self.semantic.similarities(question)
         by_similarity = sorted(range(len(similarity)), key=lambda i: -similarity[i])
         semantic_ids = [self.semantic.cards[i].id for i in by_similarity[:SEMANTIC_DEPTH]]
-        fused = fuse([hit.card.id for hit in lexical.hits], semantic_ids, k=RRF_K)[:limit]
+        fused = fuse([hit.card.id for hit in lexical.hits], semantic_ids, k=RRF_K)
+        if len(lexical.hits) > 1 and lexical.hits[0].score - lexical.hits[1].score >= LEXICAL_LEAD:
+            fused.remove(lexical.hits[0].card.id)
+            fused.insert(0, lexical.hits[0].card.id)
+        fused = fused[:limit]
         coverage = {hit.card.id: hit.score for hit in lexical.hits}
         missing = [card_id for card_id in fused if card_id not in coverage]
         coverage.update(self.lexical.coverage(question, missing))

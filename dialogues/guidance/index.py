@@ -56,7 +56,9 @@ WEIGHTS = (3.0, 2.0, 1.0, 0.5)
 _FIELDS: tuple[Callable[[Card], str], ...] = (
     lambda card: card.title, lambda card: " ".join(card.also_asked),
     lambda card: card.answer, lambda card: card.more)
-RERANK = 10  # bm25 candidates reordered by how much of the question they cover
+RERANK = 20  # bm25 candidates reordered by how much of the question they cover (at 10, "cl still
+# doing sw can we still serve her" never reached the card that answers it: bm25 ranked it below
+# cards saying "client" and "worker" more often)
 TYPO_CUTOFF = 84  # rapidfuzz ratio (0-100) a misspelling must reach to count as a known word
 TYPO_MIN_LENGTH = 4
 

@@ -51,7 +51,7 @@ class Figures:
 DATA = Path(__file__).resolve().parent.parent / "data"
 QUESTION_FILES = tuple(DATA / f"guidance_questions{suffix}.yaml" for suffix in (
     "", "_fresh", "_third", "_tuning", "_unseen", "_next", "_round5", "_round6", "_round7",
-    "_round8", "_round9", "_round10", "_round11"))
+    "_round8", "_round9", "_round10", "_round11", "_round12"))
 TUNING_HALVES = ("dev", "design", "third", "tuning", "unseen", "next", "round5", "round6",
                  "round7")
 
