@@ -191,10 +191,25 @@ def test_every_control_has_a_label_and_the_page_fits_a_phone(running: Running) -
 def test_asking_says_whether_the_bot_would_answer_a_question_naming_a_listed_topic(
         page: WebDriver, question: str, verdict: str) -> None:
     """A long situation naming a T visa in passing is answered; a question about it is not."""
+    assert _asked(page, question) == verdict
+
+
+def test_a_refusal_near_a_listed_unanswered_question_names_it_and_where_it_is(
+        page: WebDriver) -> None:
+    """So a reviewer who finds the refusal wrong knows which line to reword or remove."""
+    verdict = _asked(page, "what is a good curfew policy for a shelter")
+    assert verdict.startswith("Not answered: no card covers enough of the question. It is "
+                              "nearer to a question listed as unanswered than to any card: \"")
+    assert "(content/en/unanswered.yaml:" in verdict and verdict.endswith(").")
+
+
+def _asked(page: WebDriver, question: str) -> str:
+    """The verdict the studio's ask box shows for `question`."""
+    page.find_element(By.ID, "ask-input").clear()
     page.find_element(By.ID, "ask-input").send_keys(question)
     page.find_element(By.CSS_SELECTOR, "#ask-form button").click()
     wait(page).until(lambda d: d.find_element(By.ID, "ask-results").text.strip())
-    assert page.find_element(By.CSS_SELECTOR, "#ask-results p").text == verdict
+    return page.find_element(By.CSS_SELECTOR, "#ask-results p").text
 
 
 def test_the_keyboard_reaches_a_dialogue_and_plays_it(page: WebDriver) -> None:

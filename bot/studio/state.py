@@ -98,7 +98,7 @@ class Studio:
         sections = engine.library.sections
         return {
             "answered": ranking.answered, "tentative": ranking.tentative,
-            "outside": ranking.outside,
+            "outside": ranking.outside, "near_unanswered": ranking.near_unanswered,
             "cards": [{"id": hit.card.id, "title": hit.card.title, "answer": hit.card.answer,
                        "score": round(hit.score, 3), "where": str(hit.card.mark),
                        "sources": [{"id": s, "title": sections.get(s, "")} for s in hit.card.source]}

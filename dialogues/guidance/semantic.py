@@ -14,6 +14,7 @@ Without the package the search stays lexical and says so once in the log.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import logging
 import os
@@ -129,6 +130,9 @@ class SemanticIndex:
 
         self.cards = tuple(cards)
         self._encode = encode
+        # A question declined is looked up again for the listed question it came near: the
+        # last few questions' vectors are kept, so it is embedded once.
+        self._vector = functools.lru_cache(maxsize=32)(self._embed)
         position = {card.id: i for i, card in enumerate(self.cards)}
         owners = list(range(len(self.cards)))
         texts = [card_text(card) for card in self.cards]
@@ -145,12 +149,17 @@ class SemanticIndex:
         self._vectors = vectors[:len(texts)]
         self._outside = vectors[len(texts):]
 
+    def _embed(self, question: str) -> np.ndarray:
+        vector = self._encode([question])[0]
+        vector.setflags(write=False)  # shared by the cache
+        return vector
+
     def similarities(self, question: str) -> tuple[np.ndarray, float]:
         """Cosine similarity of `question` to each card (in `cards` order), and to the nearest
         out-of-scope phrase or unanswered question (-1 without either)."""
         import numpy as np
 
-        vector = self._encode([question[:2000]])[0]
+        vector = self._vector(question[:2000])
         best = np.full(len(self.cards), -1.0, dtype=np.float32)
         np.maximum.at(best, self._owner, self._vectors @ vector)
         outside = float((self._outside @ vector).max()) if len(self._outside) else -1.0
@@ -162,7 +171,7 @@ class SemanticIndex:
         a reviewer sees which one a declined question resembled (None without a list)."""
         if not self.unanswered:
             return None, -1.0
-        vector = self._encode([question[:2000]])[0]
+        vector = self._vector(question[:2000])
         similarity = self._outside[len(self._outside) - len(self.unanswered):] @ vector
         nearest = int(similarity.argmax())
         return self.unanswered[nearest], float(similarity[nearest])

@@ -304,7 +304,8 @@ async function ask(question) {
   if (!ok) { box.replaceChildren(el("p", { class: "refusal", text: data.reason })); return; }
   const verdict = !data.answered
     ? (data.outside ? `Not answered: outside the guidelines (${data.outside}).`
-      : "Not answered: no card covers enough of the question.")
+      : "Not answered: no card covers enough of the question."
+        + (data.near_unanswered ? ` It is nearer to a question listed as unanswered than to any card: ${data.near_unanswered}.` : ""))
     : data.outside ? `Answered, led by a line saying the part about a listed topic (${data.outside}) is for a specialist.`
       : data.tentative ? "Answered, with a caveat: the best card covers little of the question." : "Answered.";
   box.replaceChildren(el("p", { text: verdict }), ...data.cards.map((card, i) => el("div", { class: "card" },
