@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -31,9 +32,9 @@ class SqliteDatabase(Database):
             if self.where != ":memory:":
                 _create_private_file(Path(path))
             self._db = sqlite3.connect(self.where, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=5000")
+            _use_wal(self._db)
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA secure_delete=ON")  # deleted text is overwritten, not freed
             self._db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)")
         except (sqlite3.Error, OSError) as error:
@@ -107,3 +108,21 @@ def _create_private_file(path: Path) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+WAL_WAIT_SECONDS = 5.0  # as long as busy_timeout
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch the file to WAL. Processes opening one new file at the same moment all try to
+    switch it, and SQLite refuses a switch while another connection holds the file
+    ("database is locked") without waiting for its busy timeout, so try again briefly."""
+    deadline = time.monotonic() + WAL_WAIT_SECONDS
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
