@@ -44,6 +44,27 @@ def content_copy(tmp_path: Path) -> Path:
     return root
 
 
+ONE_CARD = """\
+cards:
+  - id: keep_working
+    title: A client wants to keep working. Can we still serve her?
+    answer: Yes. Services never depend on leaving the sex trades.
+    source: [services-empowerment]
+    also_asked: ["client still working, can she stay?"]
+"""
+
+
+@pytest.fixture
+def one_card_content(content_copy: Path) -> Path:
+    """The content copy with one dialogue and one card (a client who keeps working), to try the
+    reviewers' search lists against."""
+    shutil.copy(CONTENT / "en" / "dialogues" / "self_reflection.yaml",
+                content_copy / "en" / "dialogues")
+    (content_copy / "en" / "guidance").mkdir()
+    (content_copy / "en" / "guidance" / "topic.yaml").write_text(ONE_CARD, encoding="utf-8")
+    return content_copy
+
+
 # --- The store a module's coach runs on ------------------------------------------------------
 
 

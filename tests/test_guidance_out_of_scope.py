@@ -4,7 +4,6 @@ and the list is checked so it never refuses a question a card answers."""
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 from pathlib import Path
 
@@ -15,31 +14,11 @@ from dialogues.content.loader import check_library
 from dialogues.engine import Engine
 from dialogues.guidance.index import Guidance
 from dialogues.model import Library
-from tests.conftest import CONTENT
-
-CARD = """\
-cards:
-  - id: keep_working
-    title: A client wants to keep working. Can we still serve her?
-    answer: Yes. Services never depend on leaving the sex trades.
-    source: [services-empowerment]
-    also_asked: ["client still working, can she stay?"]
-"""
 
 
 @pytest.fixture(scope="module")
 def guided(library: Library) -> Engine:
     return Engine(library, Guidance(library))
-
-
-@pytest.fixture
-def content(content_copy: Path) -> Path:
-    """The content copy with one card, to try out-of-scope lists against."""
-    shutil.copy(CONTENT / "en" / "dialogues" / "self_reflection.yaml",
-                content_copy / "en" / "dialogues")
-    (content_copy / "en" / "guidance").mkdir()
-    (content_copy / "en" / "guidance" / "topic.yaml").write_text(CARD, encoding="utf-8")
-    return content_copy
 
 
 def errors_for(root: Path, text: str) -> list[str]:
@@ -117,9 +96,9 @@ def test_no_shipped_card_phrasing_names_an_out_of_scope_topic(guided: Engine,
 
 
 def test_an_out_of_scope_phrase_a_card_answers_is_reported_with_both_places(
-        content: Path) -> None:
+        one_card_content: Path) -> None:
     """A listed phrase found in a card's example phrasings would refuse that card's questions."""
-    assert errors_for(content, """\
+    assert errors_for(one_card_content, """\
         topics:
           - id: staying
             why: Not in the guidelines.
@@ -133,9 +112,9 @@ def test_an_out_of_scope_phrase_a_card_answers_is_reported_with_both_places(
         "the cards answer — remove it from one of the two"]
 
 
-def test_an_out_of_scope_topic_needs_a_reason_and_phrases(content: Path) -> None:
+def test_an_out_of_scope_topic_needs_a_reason_and_phrases(one_card_content: Path) -> None:
     """A topic without `why:` or with an empty phrase list is refused, saying what to add."""
-    assert errors_for(content, """\
+    assert errors_for(one_card_content, """\
         topics:
           - id: visas
             phrases: [t visa]

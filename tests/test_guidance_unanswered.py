@@ -5,7 +5,6 @@ never contradicts a card, and its mistakes are reported where they are."""
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 from dataclasses import replace
 from pathlib import Path
@@ -19,17 +18,7 @@ from dialogues.guidance.cards import Unanswered
 from dialogues.guidance.index import Guidance
 from dialogues.guidance.semantic import SemanticIndex
 from dialogues.model import Library
-from tests.conftest import CONTENT
 from tests.test_guidance_semantic import CARDS, bag_of_words
-
-CARD = """\
-cards:
-  - id: keep_working
-    title: A client wants to keep working. Can we still serve her?
-    answer: Yes. Services never depend on leaving the sex trades.
-    source: [services-empowerment]
-    also_asked: ["client still working, can she stay?"]
-"""
 
 
 def without_list(library: Library) -> Library:
@@ -89,24 +78,14 @@ def test_the_shipped_lists_load_in_both_languages(
     assert len(listed) >= 400
 
 
-@pytest.fixture
-def content(content_copy: Path) -> Path:
-    """The content copy with one card, to try unanswered lists against."""
-    shutil.copy(CONTENT / "en" / "dialogues" / "self_reflection.yaml",
-                content_copy / "en" / "dialogues")
-    (content_copy / "en" / "guidance").mkdir()
-    (content_copy / "en" / "guidance" / "topic.yaml").write_text(CARD, encoding="utf-8")
-    return content_copy
-
-
 def problems_for(root: Path, text: str) -> tuple[list[str], list[str]]:
     (root / "en" / "unanswered.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
     _library, problems = check_library(root)
     return [str(p) for p in problems.errors], [str(p) for p in problems.warnings]
 
 
-def test_a_listed_question_a_card_answers_is_reported_with_both_places(content: Path) -> None:
-    errors, _warnings = problems_for(content, """\
+def test_a_listed_question_a_card_answers_is_reported_with_both_places(one_card_content: Path) -> None:
+    errors, _warnings = problems_for(one_card_content, """\
         questions:
           - how do I fix the office printer
           - Client still working, can she stay?
@@ -117,8 +96,8 @@ def test_a_listed_question_a_card_answers_is_reported_with_both_places(content: 
         "the two"]
 
 
-def test_a_mistaken_entry_says_where_and_what_to_do(content: Path) -> None:
-    errors, warnings = problems_for(content, """\
+def test_a_mistaken_entry_says_where_and_what_to_do(one_card_content: Path) -> None:
+    errors, warnings = problems_for(one_card_content, """\
         questions:
           - how do I fix the office printer
           - [what, is, payroll]
@@ -135,7 +114,7 @@ def test_a_mistaken_entry_says_where_and_what_to_do(content: Path) -> None:
         "content/en/unanswered.yaml:2:5 — remove one of the two"]
 
 
-def test_a_file_without_its_list_says_what_it_needs(content: Path) -> None:
-    errors, _warnings = problems_for(content, "asked:\n  - how do I fix the office printer\n")
+def test_a_file_without_its_list_says_what_it_needs(one_card_content: Path) -> None:
+    errors, _warnings = problems_for(one_card_content, "asked:\n  - how do I fix the office printer\n")
     assert any("content/en/unanswered.yaml" in error and "questions" in error
                for error in errors), errors
