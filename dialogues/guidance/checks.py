@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from dialogues.content.problems import Problems
 from dialogues.guidance.cards import Card, OutOfScope, SynonymGroup, Unanswered
-from dialogues.guidance.words import all_words, card_texts, terms
+from dialogues.guidance.words import card_texts, same_words, terms
 
 
 def check_synonyms(groups: Iterable[SynonymGroup], cards: Iterable[Card],
@@ -37,12 +37,12 @@ def check_out_of_scope(topics: Iterable[OutOfScope], cards: Iterable[Card],
     card answers: report it, naming both places."""
     # Words joined by single spaces and padded, so a phrase is found as whole words; all of
     # them in one text first, since a phrase is almost never there.
-    phrasings = [(card, f" {' '.join(all_words(text))} ") for card in cards
+    phrasings = [(card, f" {same_words(text)} ") for card in cards
                  for text in (card.title, *card.also_asked)]
     everything = "\n".join(found for _card, found in phrasings)
     for topic in topics:
         for phrase in topic.phrases:
-            key = f" {' '.join(all_words(phrase))} "
+            key = f" {same_words(phrase)} "
             if key not in everything:
                 continue
             card = next(card for card, found in phrasings if key in found)
@@ -56,11 +56,11 @@ def check_unanswered(asked: Iterable[Unanswered], cards: Iterable[Card],
     """A question listed as unanswered that is also a card's title or phrasing is both answered
     and not: report it, naming both places. One listed twice is reported once, where it
     repeats."""
-    phrasings = {" ".join(all_words(text)): card for card in cards
+    phrasings = {same_words(text): card for card in cards
                  for text in (card.title, *card.also_asked)}
     seen: dict[str, Unanswered] = {}
     for item in asked:
-        key = " ".join(all_words(item.question))
+        key = same_words(item.question)
         card = phrasings.get(key)
         if card is not None:
             problems.error(item.mark, f"this unanswered question is also a question card "

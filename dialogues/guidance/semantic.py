@@ -165,7 +165,6 @@ class SemanticIndex:
         outside = float((self._outside @ vector).max()) if len(self._outside) else -1.0
         return best, outside
 
-
     def nearest_unanswered(self, question: str) -> tuple[Unanswered | None, float]:
         """The listed unanswered question nearest `question` in meaning, and its similarity, so
         a reviewer sees which one a declined question resembled (None without a list)."""
@@ -175,6 +174,7 @@ class SemanticIndex:
         similarity = self._outside[len(self._outside) - len(self.unanswered):] @ vector
         nearest = int(similarity.argmax())
         return self.unanswered[nearest], float(similarity[nearest])
+
 
 def fuse(*rankings: Sequence[str], k: int) -> list[str]:
     """Reciprocal rank fusion: each ranking (ids, best first) gives a card 1 / (k + place).

@@ -92,6 +92,12 @@ def all_words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+def same_words(text: str) -> str:
+    """`text` as its folded words joined by single spaces: two wordings that differ only in
+    case, accents or punctuation give the same string."""
+    return " ".join(all_words(text))
+
+
 Phrase = tuple[str, ...]  # folded words, stop words included
 PhraseIndex = dict[str, tuple[Phrase, ...]]  # by first word
 

@@ -17,7 +17,7 @@ import yaml
 
 from dialogues.guidance.cards import Card
 from dialogues.guidance.hybrid import sentences
-from dialogues.guidance.words import all_words, language_of
+from dialogues.guidance.words import all_words, language_of, same_words
 from dialogues.model import Library
 
 # A ranking: the cards shown for a question, best first, and whether it answers at all.
@@ -110,7 +110,7 @@ def measure(questions: Iterable[Question], rank: Rank) -> Figures:
 def unanswered_origins() -> dict[str, str]:
     """The tuning half each listed unanswered question was written for, by its text."""
     data = yaml.safe_load(ORIGINS.read_text(encoding="utf-8"))["origins"]
-    return {" ".join(all_words(text)): half for half, texts in data.items() for text in texts}
+    return {same_words(text): half for half, texts in data.items() for text in texts}
 
 
 def without_own_questions(library: Library, half: str) -> Library:
@@ -122,6 +122,6 @@ def without_own_questions(library: Library, half: str) -> Library:
     def kept(locale):
         return replace(locale, unanswered=tuple(
             item for item in locale.unanswered
-            if origins.get(" ".join(all_words(item.question))) != half))
+            if origins.get(same_words(item.question)) != half))
     return replace(library, locales={code: kept(locale)
                                      for code, locale in library.locales.items()})
